@@ -1,0 +1,94 @@
+package dev.braid.api.v1alpha1;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** What a {@link VPNGateway} runs and where. Defaults give a UDP server on port 1194. */
+@ValidationRule(
+    value = "self.mode != 'site' || (has(self.site) && size(self.site.hubs) > 0)",
+    message = "spec.site.hubs must name at least one hub when mode is site")
+@ValidationRule(
+    value = "self.mode == 'site' || !has(self.site)",
+    message = "spec.site is only allowed when mode is site")
+public class VPNGatewaySpec {
+  /** {@code server} accepts clients; {@code site} connects out to hubs. */
+  @Default("server")
+  public GatewayMode mode;
+
+  /** Listen port for every transport, on every selected node. */
+  @Default("1194")
+  @Min(1)
+  @Max(65535)
+  public Integer port;
+
+  /** Transports to accept on {@link #port}; UDP when unset. */
+  @Size(min = 1, max = 2)
+  @ValidationRule(
+      value = "self.size() < 2 || self[0] != self[1]",
+      message = "spec.transports must not name a transport twice")
+  public List<Transport> transports;
+
+  /** Data-plane workers per node; unset means one per CPU core of the node. */
+  @Min(1)
+  @Max(1024)
+  public Integer workers;
+
+  /** Only nodes with these labels run the gateway. */
+  public Map<String, String> nodeSelector;
+
+  /** Tolerations for the gateway pods, e.g. to run on tainted edge nodes. */
+  public List<Toleration> tolerations;
+
+  /** PriorityClass of the gateway pods. */
+  public String priorityClassName;
+
+  /** Tunnel address pools. */
+  @Required public TunnelNetwork network;
+
+  /** MTU of the tunnel device and of the clients' tunnels. */
+  @Default("1500")
+  @Min(576)
+  @Max(9000)
+  public Integer mtu;
+
+  /** Networks pushed to clients as routes through the tunnel (CIDR, IPv4 or IPv6). */
+  @Size(max = 256)
+  @ValidationRule(
+      value = "self.all(r, isCIDR(r))",
+      message = "spec.routes must hold CIDRs such as 10.96.0.0/12 or fd00::/8")
+  public List<String> routes;
+
+  /** DNS settings pushed to clients. */
+  public DnsSettings dns;
+
+  /** Certificates and control-channel protection. */
+  public TlsSettings tls;
+
+  /** Data-channel ciphers the gateway accepts, in order of preference. */
+  @Size(min = 1, max = 3)
+  public List<DataCipher> ciphers;
+
+  /** Liveness pings between gateway and clients. */
+  public Keepalive keepalive;
+
+  /** Seconds between data-key renegotiations; 0 disables them. */
+  @Default("3600")
+  @Min(0)
+  @ValidationRule(
+      value = "self == 0 || self >= 60",
+      message = "spec.renegotiateSeconds must be 0 (never) or at least 60")
+  public Integer renegotiateSeconds;
+
+  /** The hubs a {@code site} gateway connects to. */
+  public SiteSettings site;
+
+  /** How a session uses several uplinks at once. */
+  public MultipathSettings multipath;
+}
