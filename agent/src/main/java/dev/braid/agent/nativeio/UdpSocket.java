@@ -179,6 +179,16 @@ public final class UdpSocket implements AutoCloseable {
    * DatagramBatch#lastSendErrno()} says why.
    */
   public int send(DatagramBatch batch) {
+    int skipped = sendKeepingBatch(batch);
+    batch.clear();
+    return skipped;
+  }
+
+  /**
+   * Like {@link #send} but leaves the datagrams queued, so that a load generator can send the same
+   * batch again without copying it.
+   */
+  public int sendKeepingBatch(DatagramBatch batch) {
     int total = batch.size();
     int offset = 0;
     int skipped = 0;
@@ -210,7 +220,6 @@ public final class UdpSocket implements AutoCloseable {
       }
     }
     batch.lastSentBytes(sentBytes);
-    batch.clear();
     return skipped;
   }
 
