@@ -38,12 +38,16 @@ final class LibC {
   private static final MethodHandle GETSOCKOPT =
       handle("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
   private static final MethodHandle CLOSE = handle("close", JAVA_INT);
+  // Packet-path calls never block (non-blocking descriptors), so they skip the thread-state
+  // transition: Linker.Option.critical.
   private static final MethodHandle RECVMMSG =
-      handle("recvmmsg", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+      critical("recvmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
   private static final MethodHandle SENDMMSG =
-      handle("sendmmsg", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-  private static final MethodHandle READ = handleLong("read", JAVA_INT, ADDRESS, JAVA_LONG);
-  private static final MethodHandle WRITE = handleLong("write", JAVA_INT, ADDRESS, JAVA_LONG);
+      critical("sendmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+  private static final MethodHandle READ =
+      critical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+  private static final MethodHandle WRITE =
+      critical("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
   private static final MethodHandle EPOLL_CREATE1 = handle("epoll_create1", JAVA_INT);
   private static final MethodHandle EPOLL_CTL =
       handle("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
@@ -82,11 +86,9 @@ final class LibC {
         Linker.Option.captureCallState("errno"));
   }
 
-  private static MethodHandle handleLong(String name, MemoryLayout... args) {
+  private static MethodHandle critical(String name, MemoryLayout result, MemoryLayout... args) {
     return LINKER.downcallHandle(
-        symbol(name),
-        FunctionDescriptor.of(JAVA_LONG, args),
-        Linker.Option.captureCallState("errno"));
+        symbol(name), FunctionDescriptor.of(result, args), Linker.Option.captureCallState("errno"));
   }
 
   private static int result(MemorySegment capture, int rc) {

@@ -78,9 +78,14 @@ public final class TunQueue implements AutoCloseable {
     if (length > packetSize) {
       return 90; // EMSGSIZE: larger than the device can carry
     }
-    MemorySegment.copy(MemorySegment.ofBuffer(packet), 0, writeBuffer, 0, length);
+    MemorySegment source = MemorySegment.ofBuffer(packet);
+    if (!source.isNative()) {
+      // Heap memory cannot be handed to the kernel; off-heap buffers (datagrams) go as they are.
+      MemorySegment.copy(source, 0, writeBuffer, 0, length);
+      source = writeBuffer;
+    }
     while (true) {
-      long rc = LibC.write(fd.intValue(), writeBuffer, length);
+      long rc = LibC.write(fd.intValue(), source, length);
       if (rc >= 0) {
         return 0;
       }

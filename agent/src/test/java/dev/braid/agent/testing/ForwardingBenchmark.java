@@ -84,7 +84,7 @@ public final class ForwardingBenchmark {
     String format() {
       return String.format(
           Locale.ROOT,
-          "| %-6s | %5d | %7s | %10.0f | %10s | %10.0f | %6.2f | %10s | %10.0f | %6s |",
+          "| %-7s | %5d | %7s | %10.0f | %10s | %10.0f | %6.2f | %10s | %10.0f | %6s |",
           mode,
           size,
           workers == 0 ? "-" : Integer.toString(workers),
@@ -144,6 +144,9 @@ public final class ForwardingBenchmark {
             oneWorkerMax = row.deliveredPps();
           }
         }
+        for (int w : workerCounts) {
+          rows.add(bench.engineFromTun(size, w));
+        }
         long fixed = rate.equals("auto") ? Math.round(oneWorkerMax * 0.6) : Long.parseLong(rate);
         if (fixed > 0) {
           rows.add(bench.kernel(size, fixed));
@@ -155,10 +158,10 @@ public final class ForwardingBenchmark {
     }
     System.out.println();
     System.out.println(
-        "| mode   |  size | workers | offered/s  | engine rx/s | delivered/s | Gbit/s |"
+        "| mode    |  size | workers | offered/s  | engine in/s | delivered/s | Gbit/s |"
             + " worker CPU ns/pkt | machine CPU ns/pkt | drops |");
     System.out.println(
-        "|--------|------:|--------:|-----------:|-----------:|-----------:|-------:|-----------:|"
+        "|---------|------:|--------:|-----------:|-----------:|-----------:|-------:|-----------:|"
             + "-----------:|-------:|");
     rows.forEach(r -> System.out.println(r.format()));
   }
@@ -172,6 +175,7 @@ public final class ForwardingBenchmark {
     dut.veth("d1", sink, "s0");
     gen.ip("addr", "add", GEN_ADDR + "/24", "dev", "g0");
     gen.ip("route", "add", "10.92.0.0/16", "via", DUT_ADDR);
+    gen.ip("route", "add", "10.91.0.0/24", "via", DUT_ADDR);
     dut.ip("addr", "add", DUT_ADDR + "/24", "dev", "d0");
     dut.ip("addr", "add", "10.93.0.1/24", "dev", "d1");
     dut.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
@@ -220,6 +224,54 @@ public final class ForwardingBenchmark {
       InetSocketAddress target =
           new InetSocketAddress(InetAddress.getByName(DUT_ADDR), engine.port());
       Row row = measure("engine", size, workers, engine, flow -> dataV2(flow, size), target, rate);
+      if (engine.failure() != null) {
+        throw new IllegalStateException("worker failed", engine.failure());
+      }
+      return row;
+    }
+  }
+
+  /**
+   * The TUN -> UDP direction: the generator's plain UDP is routed into the TUN device; each worker
+   * reads its queue, prepends a DATA_V2 header and sends the result to the sink as UDP.
+   */
+  private Row engineFromTun(int size, int workers) throws Exception {
+    EngineConfig config =
+        EngineConfig.builder()
+            .workers(workers)
+            .networkNamespace(dut.name())
+            .tunName("brbench")
+            .cpus(engineCpus)
+            .socketBuffer(8 << 20)
+            .build();
+    InetSocketAddress sinkAddress = new InetSocketAddress(InetAddress.getByName("10.93.0.2"), 9);
+    Engine.Handlers handlers =
+        new Engine.Handlers() {
+          @Override
+          public dev.braid.agent.engine.DatagramHandler datagramHandler(int worker) {
+            return ForwardingBenchmark::decapsulate;
+          }
+
+          @Override
+          public dev.braid.agent.engine.TunHandler tunHandler(int worker) {
+            dev.braid.agent.engine.Path toSink =
+                new dev.braid.agent.engine.Path(sinkAddress, null, 0);
+            ByteBuffer out = ByteBuffer.allocateDirect(4 + 2048);
+            return (packets, context) -> {
+              for (int i = 0; i < packets.size(); i++) {
+                out.clear();
+                out.putInt((9 << 27) | worker).put(packets.packet(i)).flip();
+                context.send(toSink, out);
+              }
+            };
+          }
+        };
+    try (Engine engine = Engine.start(config, handlers)) {
+      dut.ip("addr", "add", "10.91.0.1/24", "dev", engine.tunName());
+      dut.ip("link", "set", engine.tunName(), "up");
+      byte[] payload = new byte[Math.max(1, size - 4 - 28)];
+      InetSocketAddress target = new InetSocketAddress(InetAddress.getByName("10.91.0.2"), 9);
+      Row row = measure("tun>udp", size, workers, engine, flow -> payload, target, 0);
       if (engine.failure() != null) {
         throw new IllegalStateException("worker failed", engine.failure());
       }
@@ -377,7 +429,7 @@ public final class ForwardingBenchmark {
     long cpu = 0;
     if (engine != null) {
       for (CounterSnapshot c : engine.counters()) {
-        rx += c.datagramsIn();
+        rx += c.datagramsIn() + c.tunPacketsIn();
         drops += c.drops();
       }
       for (long id : engine.workerThreadIds()) {
