@@ -73,6 +73,18 @@ class ReplySourceIT {
   }
 
   @Test
+  void ipv4OnlySocketReplyLeavesFromTheUplinkAddress() throws Exception {
+    try (Engine engine = startEngine(true, InetAddress.getByName("0.0.0.0"));
+        DatagramSocket client = pod.call(DatagramSocket::new)) {
+      client.connect(new InetSocketAddress(InetAddress.getByName(UPLINK_V4), engine.port()));
+      client.setSoTimeout(10_000);
+      DatagramPacket reply = exchange(client, "v4only");
+      assertThat(reply.getAddress()).isEqualTo(InetAddress.getByName(UPLINK_V4));
+      assertThat(text(reply)).isEqualTo("v4only");
+    }
+  }
+
+  @Test
   void ipv6ReplyLeavesFromTheUplinkAddress() throws Exception {
     assertConnectedClientGetsReply(UPLINK_V6);
   }
@@ -128,8 +140,14 @@ class ReplySourceIT {
   }
 
   private static Engine startEngine(boolean replyFromReceivedAddress) throws IOException {
+    return startEngine(replyFromReceivedAddress, InetAddress.getByName("::"));
+  }
+
+  private static Engine startEngine(boolean replyFromReceivedAddress, InetAddress bind)
+      throws IOException {
     return Engine.start(
         EngineConfig.builder()
+            .bindAddress(bind)
             .workers(2)
             .networkNamespace(node.name())
             .replyFromReceivedAddress(replyFromReceivedAddress)
