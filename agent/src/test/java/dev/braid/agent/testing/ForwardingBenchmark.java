@@ -225,10 +225,22 @@ public final class ForwardingBenchmark {
   private Row kernel(int size, long rate) throws Exception {
     byte[] payload = new byte[size];
     InetSocketAddress target = new InetSocketAddress(InetAddress.getByAddress(INNER_DST), 9);
-    return measure("kernel", size, 0, null, flow -> payload, target, rate);
+    return measure(new Load("kernel", size, 0, null, flow -> payload, target, rate));
   }
 
   private Row engine(int size, int workers, long rate) throws Exception {
+    try (Engine engine = startEngine(workers, worker -> ForwardingBenchmark::decapsulate)) {
+      InetSocketAddress target =
+          new InetSocketAddress(InetAddress.getByName(DUT_ADDR), engine.port());
+      return checked(
+          engine,
+          measure(
+              new Load("engine", size, workers, engine, flow -> dataV2(flow, size), target, rate)));
+    }
+  }
+
+  /** Starts an engine in dut with a TUN device that has 10.91.0.1/24 and is up. */
+  private Engine startEngine(int workers, Engine.Handlers handlers) throws IOException {
     EngineConfig config =
         EngineConfig.builder()
             .workers(workers)
@@ -237,17 +249,22 @@ public final class ForwardingBenchmark {
             .cpus(engineCpus)
             .socketBuffer(8 << 20)
             .build();
-    try (Engine engine = Engine.start(config, worker -> ForwardingBenchmark::decapsulate)) {
+    Engine engine = Engine.start(config, handlers);
+    try {
       dut.ip("addr", "add", "10.91.0.1/24", "dev", engine.tunName());
       dut.ip("link", "set", engine.tunName(), "up");
-      InetSocketAddress target =
-          new InetSocketAddress(InetAddress.getByName(DUT_ADDR), engine.port());
-      Row row = measure("engine", size, workers, engine, flow -> dataV2(flow, size), target, rate);
-      if (engine.failure() != null) {
-        throw new IllegalStateException("worker failed", engine.failure());
-      }
-      return row;
+      return engine;
+    } catch (IOException | RuntimeException e) {
+      engine.close();
+      throw e;
     }
+  }
+
+  private static Row checked(Engine engine, Row row) {
+    if (engine.failure() != null) {
+      throw new IllegalStateException("worker failed", engine.failure());
+    }
+    return row;
   }
 
   /**
@@ -255,14 +272,6 @@ public final class ForwardingBenchmark {
    * reads its queue, prepends a DATA_V2 header and sends the result to the sink as UDP.
    */
   private Row engineFromTun(int size, int workers) throws Exception {
-    EngineConfig config =
-        EngineConfig.builder()
-            .workers(workers)
-            .networkNamespace(dut.name())
-            .tunName("brbench")
-            .cpus(engineCpus)
-            .socketBuffer(8 << 20)
-            .build();
     InetSocketAddress sinkAddress = new InetSocketAddress(InetAddress.getByName("10.93.0.2"), 9);
     Engine.Handlers handlers =
         new Engine.Handlers() {
@@ -285,16 +294,11 @@ public final class ForwardingBenchmark {
             };
           }
         };
-    try (Engine engine = Engine.start(config, handlers)) {
-      dut.ip("addr", "add", "10.91.0.1/24", "dev", engine.tunName());
-      dut.ip("link", "set", engine.tunName(), "up");
+    try (Engine engine = startEngine(workers, handlers)) {
       byte[] payload = new byte[Math.max(1, size - 4 - 28)];
       InetSocketAddress target = new InetSocketAddress(InetAddress.getByName("10.91.0.2"), 9);
-      Row row = measure("tun>udp", size, workers, engine, flow -> payload, target, 0);
-      if (engine.failure() != null) {
-        throw new IllegalStateException("worker failed", engine.failure());
-      }
-      return row;
+      return checked(
+          engine, measure(new Load("tun>udp", size, workers, engine, flow -> payload, target, 0)));
     }
   }
 
@@ -336,19 +340,21 @@ public final class ForwardingBenchmark {
     byte[] payload(int flow);
   }
 
-  /** Runs {@link #measureOnce} {@code repeat} times and keeps the run that delivered most. */
-  private Row measure(
+  /** One configuration to measure; {@code engine} is null for the kernel. */
+  private record Load(
       String mode,
       int size,
       int workers,
       Engine engine,
       PayloadFor payloads,
       InetSocketAddress target,
-      long rate)
-      throws Exception {
+      long rate) {}
+
+  /** Runs {@link #measureOnce} {@code repeat} times and keeps the run that delivered most. */
+  private Row measure(Load load) throws Exception {
     Row best = null;
     for (int i = 0; i < repeat; i++) {
-      Row row = measureOnce(mode, size, workers, engine, payloads, target, rate);
+      Row row = measureOnce(load);
       if (best == null || row.deliveredPps() > best.deliveredPps()) {
         best = row;
       }
@@ -356,15 +362,9 @@ public final class ForwardingBenchmark {
     return best;
   }
 
-  private Row measureOnce(
-      String mode,
-      int size,
-      int workers,
-      Engine engine,
-      PayloadFor payloads,
-      InetSocketAddress target,
-      long rate)
-      throws Exception {
+  private Row measureOnce(Load load) throws Exception {
+    Engine engine = load.engine();
+    long rate = load.rate();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong sent = new AtomicLong();
     List<Thread> generators = new ArrayList<>();
@@ -380,13 +380,14 @@ public final class ForwardingBenchmark {
     try {
       for (int f = 0; f < flows; f++) {
         UdpSocket socket = sockets.get(f);
-        byte[] payload = payloads.payload(f);
+        byte[] payload = load.payloads().payload(f);
         int cpu = genCpus[f % genCpus.length];
         long perFlowRate = rate / flows;
         generators.add(
             Thread.ofPlatform()
                 .name("braid-gen-" + f)
-                .start(() -> generate(socket, payload, target, cpu, perFlowRate, stop, sent)));
+                .start(
+                    () -> generate(socket, payload, load.target(), cpu, perFlowRate, stop, sent)));
       }
       Thread.sleep(1_000);
       Sample before = sample(engine, generators);
@@ -399,9 +400,9 @@ public final class ForwardingBenchmark {
       long rx = after.engineRx - before.engineRx;
       Row row =
           new Row(
-              mode + (rate > 0 ? "@" : ""),
-              size,
-              workers,
+              load.mode() + (rate > 0 ? "@" : ""),
+              load.size(),
+              load.workers(),
               offered / secs,
               rx / secs,
               delivered / secs,
