@@ -3,19 +3,16 @@ package dev.braid.agent.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.braid.agent.testing.Descriptors;
 import dev.braid.agent.testing.EchoHandler;
 import dev.braid.agent.testing.NetNs;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,9 +27,9 @@ class BadInputIT {
     // The first round also makes the JDK open what it keeps open for good; the second must not
     // leave a single descriptor more behind.
     storm();
-    List<String> fdsBefore = openDescriptors();
+    List<String> fdsBefore = Descriptors.networkDescriptors();
     storm();
-    assertThat(openDescriptors())
+    assertThat(Descriptors.networkDescriptors())
         .as("open descriptors after the engine stopped")
         .containsExactlyElementsOf(fdsBefore);
   }
@@ -116,22 +113,5 @@ class BadInputIT {
 
   private static long sum(List<CounterSnapshot> counters, DropReason reason) {
     return counters.stream().mapToLong(c -> c.drops(reason)).sum();
-  }
-
-  /** Sockets, epoll and eventfd descriptors (class loading opens jar files lazily; not those). */
-  private static List<String> openDescriptors() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.map(
-              fd -> {
-                try {
-                  return fd.getFileName() + " -> " + Files.readSymbolicLink(fd);
-                } catch (IOException e) {
-                  return fd.getFileName() + " (gone)";
-                }
-              })
-          .filter(fd -> fd.contains("socket:") || fd.contains("anon_inode:") || fd.contains("tun"))
-          .sorted()
-          .toList();
-    }
   }
 }
