@@ -41,7 +41,15 @@ public final class DatagramBatch implements AutoCloseable {
   private final long[] localOffsets;
 
   private final byte[] localLengths;
+  private final MemorySegment[] controlSlots;
   private int count;
+
+  /** Whether slots are set up for a receive; add() turns them into send slots. */
+  private boolean receiveReady;
+
+  /** Slots the kernel wrote to in the last receive. */
+  private int kernelTouched;
+
   private int lastSendErrno;
   private long lastSentBytes;
 
@@ -68,6 +76,7 @@ public final class DatagramBatch implements AutoCloseable {
     buffers = arena.allocate((long) bufferSize * capacity, 64);
     cachedName = arena.allocate(SockAddr.MAX_SIZE, 8);
     views = new ByteBuffer[capacity];
+    controlSlots = new MemorySegment[capacity];
     lengths = new int[capacity];
     flags = new int[capacity];
     ifindexes = new int[capacity];
@@ -76,6 +85,7 @@ public final class DatagramBatch implements AutoCloseable {
     for (int i = 0; i < capacity; i++) {
       MemorySegment buffer = buffer(i);
       views[i] = buffer.asByteBuffer();
+      controlSlots[i] = controls.asSlice((long) CONTROL_SIZE * i, CONTROL_SIZE);
       iovecs.set(ADDRESS, IOV * i, buffer);
       iovecs.set(JAVA_LONG, IOV * i + 8, bufferSize);
       long h = HDR * i;
@@ -169,6 +179,7 @@ public final class DatagramBatch implements AutoCloseable {
           "datagram of " + length + " bytes exceeds the buffer of " + bufferSize);
     }
     int i = count;
+    receiveReady = false;
     MemorySegment buffer = buffer(i);
     MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, buffer, 0, length);
     iovecs.set(JAVA_LONG, IOV * i + 8, length);
@@ -186,7 +197,7 @@ public final class DatagramBatch implements AutoCloseable {
       headers.set(JAVA_LONG, h + Structs.MSG_CONTROLLEN, 0);
     } else {
       long space = Pktinfo.write(controls, (long) CONTROL_SIZE * i, localSource, ifindex, remote);
-      headers.set(ADDRESS, h + Structs.MSG_CONTROL, controls.asSlice((long) CONTROL_SIZE * i));
+      headers.set(ADDRESS, h + Structs.MSG_CONTROL, controlSlots[i]);
       headers.set(JAVA_LONG, h + Structs.MSG_CONTROLLEN, space);
     }
     lengths[i] = length;
@@ -218,19 +229,25 @@ public final class DatagramBatch implements AutoCloseable {
 
   /** Resets every slot for a receive of up to {@code capacity} datagrams. */
   void prepareReceive() {
-    for (int i = 0; i < capacity; i++) {
+    // Only the slots the kernel (or add) touched since the last receive need resetting: with a
+    // receive returning a handful of datagrams, resetting all of them would dominate.
+    int dirty = receiveReady ? kernelTouched : capacity;
+    for (int i = 0; i < dirty; i++) {
       long h = HDR * i;
       headers.set(JAVA_INT, h + Structs.MSG_NAMELEN, SockAddr.MAX_SIZE);
-      headers.set(ADDRESS, h + Structs.MSG_CONTROL, controls.asSlice((long) CONTROL_SIZE * i));
+      headers.set(ADDRESS, h + Structs.MSG_CONTROL, controlSlots[i]);
       headers.set(JAVA_LONG, h + Structs.MSG_CONTROLLEN, CONTROL_SIZE);
       headers.set(JAVA_INT, h + Structs.MSG_FLAGS, 0);
       iovecs.set(JAVA_LONG, IOV * i + 8, bufferSize);
     }
+    receiveReady = true;
+    kernelTouched = 0;
     count = 0;
   }
 
   /** Records {@code received} datagrams after recvmmsg, parsing their control messages. */
   void completeReceive(int received) {
+    kernelTouched = received;
     for (int i = 0; i < received; i++) {
       long h = HDR * i;
       int msgFlags = headers.get(JAVA_INT, h + Structs.MSG_FLAGS);

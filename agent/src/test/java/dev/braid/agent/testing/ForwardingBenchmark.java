@@ -161,6 +161,7 @@ public final class ForwardingBenchmark {
         for (int w : workerCounts) {
           rows.add(bench.engineFromTun(size, w));
         }
+        rows.add(bench.receiveOnly(size, workerCounts[0]));
         long fixed = rate.equals("auto") ? Math.round(oneWorkerMax * 0.6) : Long.parseLong(rate);
         if (fixed > 0) {
           rows.add(bench.kernel(size, fixed));
@@ -236,6 +237,23 @@ public final class ForwardingBenchmark {
           engine,
           measure(
               new Load("engine", size, workers, engine, flow -> dataV2(flow, size), target, rate)));
+    }
+  }
+
+  /**
+   * The receive half alone: the workers take the datagrams and drop them, which separates the cost
+   * of recvmmsg and the Java side from the TUN write and the kernel's forwarding.
+   */
+  private Row receiveOnly(int size, int workers) throws Exception {
+    Engine.Handlers dropAll =
+        worker -> (datagrams, context) -> context.drop(DropReason.NO_ROUTE, datagrams.size());
+    try (Engine engine = startEngine(workers, dropAll)) {
+      InetSocketAddress target =
+          new InetSocketAddress(InetAddress.getByName(DUT_ADDR), engine.port());
+      return checked(
+          engine,
+          measure(
+              new Load("udp>nul", size, workers, engine, flow -> dataV2(flow, size), target, 0)));
     }
   }
 
