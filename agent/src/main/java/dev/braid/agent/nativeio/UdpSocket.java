@@ -71,7 +71,9 @@ public final class UdpSocket implements AutoCloseable {
             raw, Linux.IPPROTO_IPV6, Linux.IPV6_V6ONLY, options.ipv6Only() ? 1 : 0, "V6ONLY", what);
         setInt(raw, Linux.IPPROTO_IPV6, Linux.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO", what);
       }
-      if (family == Linux.AF_INET || !options.ipv6Only()) {
+      if (family == Linux.AF_INET) {
+        // A dual-stack socket needs no IP_PKTINFO: IPV6_RECVPKTINFO also reports IPv4 datagrams
+        // (as v4-mapped addresses), and a second control message per datagram costs time.
         setInt(raw, Linux.IPPROTO_IP, Linux.IP_PKTINFO, 1, "IP_PKTINFO", what);
       }
       if (options.receiveBuffer() > 0) {
