@@ -416,6 +416,8 @@ public final class ForwardingBenchmark {
       double secs = (after.nanos - before.nanos) / 1e9;
       long delivered = after.delivered - before.delivered;
       long rx = after.engineRx - before.engineRx;
+      // Receive-only runs deliver nothing; their machine time is per datagram received.
+      long forwarded = load.mode().equals("udp>nul") ? rx : delivered;
       Row row =
           new Row(
               load.mode() + (rate > 0 ? "@" : ""),
@@ -425,9 +427,7 @@ public final class ForwardingBenchmark {
               rx / secs,
               delivered / secs,
               rx == 0 ? 0 : (double) (after.workerCpuNanos - before.workerCpuNanos) / rx,
-              delivered == 0
-                  ? 0
-                  : (after.machineCpuNanos - before.machineCpuNanos) / (double) delivered,
+              machineCpuPerPacket(after.machineCpuNanos - before.machineCpuNanos, forwarded),
               after.engineDrops - before.engineDrops);
       System.out.println(row.format());
       return row;
@@ -440,6 +440,10 @@ public final class ForwardingBenchmark {
         s.close();
       }
     }
+  }
+
+  private static double machineCpuPerPacket(long busyNanos, long packets) {
+    return packets == 0 ? 0 : busyNanos / (double) packets;
   }
 
   private static void generate(
