@@ -14,7 +14,10 @@ public enum DropReason {
   WRONG_WORKER,
   /** The handler threw; the datagrams of that batch are dropped. */
   HANDLER_ERROR,
-  /** The kernel refused a datagram on send (unreachable, no buffer space). */
+  /**
+   * A datagram could not be sent: the kernel refused it (unreachable, no buffer space) or it was
+   * larger than the send buffer.
+   */
   SEND_FAILED,
   /** The kernel refused a packet written to the TUN queue. */
   TUN_WRITE_FAILED,

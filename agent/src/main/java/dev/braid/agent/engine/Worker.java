@@ -177,6 +177,10 @@ final class Worker implements Runnable, WorkerContext {
 
   @Override
   public void send(Path path, ByteBuffer payload) {
+    if (payload.remaining() > tx.bufferSize()) {
+      counters.drop(DropReason.SEND_FAILED, 1);
+      return;
+    }
     if (tx.isFull()) {
       flush();
     }
