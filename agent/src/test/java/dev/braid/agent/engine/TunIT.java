@@ -41,7 +41,10 @@ class TunIT {
       try (Engine engine = Engine.start(config, handlers(perWorker))) {
         String tun = engine.tunName();
         ns.ip("addr", "add", "10.88.0.1/24", "dev", tun);
-        ns.ip("link", "set", tun, "up");
+        // Room for a second or two of traffic, so that a worker descheduled on a loaded machine
+        // does not turn into loss at the device queue or at the receiving socket.
+        ns.ip("link", "set", tun, "txqueuelen", "10000", "up");
+        ns.exec("sysctl", "-q", "-w", "net.core.rmem_max=8388608");
         assertThat(ns.exec("ls", "/sys/class/net/" + tun + "/queues").split("\\s+"))
             .containsExactlyInAnyOrder("rx-0", "rx-1", "tx-0", "tx-1");
 
@@ -49,6 +52,7 @@ class TunIT {
         AtomicLong reflected = new AtomicLong();
         try (DatagramSocket socket =
             ns.call(() -> new DatagramSocket(new InetSocketAddress("10.88.0.1", 0)))) {
+          socket.setReceiveBufferSize(8 << 20);
           Thread reader = Thread.ofPlatform().start(() -> countReplies(socket, total, reflected));
           byte[] payload = new byte[64];
           for (int n = 0; n < PACKETS_PER_FLOW; n++) {
