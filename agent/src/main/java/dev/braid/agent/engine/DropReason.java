@@ -1,0 +1,26 @@
+package dev.braid.agent.engine;
+
+/** Why a worker dropped a datagram or packet; each has its own counter. */
+public enum DropReason {
+  /** Datagram longer than the receive buffer (cut by the kernel, MSG_TRUNC). */
+  OVERSIZED,
+  /** Empty datagram. */
+  EMPTY,
+  /** The protocol layer could not parse the datagram. */
+  MALFORMED,
+  /** No session for the datagram's peer-id or session id. */
+  UNKNOWN_SESSION,
+  /** Steered to a worker that does not own the session (group changed under it). */
+  WRONG_WORKER,
+  /** The handler threw; the datagrams of that batch are dropped. */
+  HANDLER_ERROR,
+  /**
+   * A datagram could not be sent: the kernel refused it (unreachable, no buffer space) or it was
+   * larger than the send buffer.
+   */
+  SEND_FAILED,
+  /** The kernel refused a packet written to the TUN queue. */
+  TUN_WRITE_FAILED,
+  /** A packet read from TUN that no session routes. */
+  NO_ROUTE
+}

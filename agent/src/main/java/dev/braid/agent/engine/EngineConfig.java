@@ -1,0 +1,181 @@
+package dev.braid.agent.engine;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/**
+ * How to run the data plane engine. Build with {@link #builder()}.
+ *
+ * @param bindAddress wildcard by default ({@code ::}, dual-stack)
+ * @param port UDP port; 0 picks one
+ * @param workers worker threads, each with its own socket and TUN queue
+ * @param tunName multiqueue TUN device to open, or null for none
+ * @param batchSize datagrams per recvmmsg/sendmmsg, packets per TUN read round
+ * @param datagramSize receive buffer per datagram; larger datagrams are dropped as OVERSIZED
+ * @param tunPacketSize largest IP packet read from or written to TUN
+ * @param steering attach the OpenVPN reuseport steering program
+ * @param replyFromReceivedAddress send each datagram from the local address its path arrived on
+ *     (IP_PKTINFO / IPV6_PKTINFO). Turning it off exists only so tests can show the failure it
+ *     prevents; never turn it off in production.
+ * @param networkNamespace create sockets and TUN inside this named namespace, or null
+ * @param cpus pin worker i to {@code cpus[i % cpus.length]}, or empty for no pinning
+ * @param socketBuffer SO_RCVBUF/SO_SNDBUF bytes per socket, 0 for the kernel default
+ */
+public record EngineConfig(
+    InetAddress bindAddress,
+    int port,
+    int workers,
+    String tunName,
+    int batchSize,
+    int datagramSize,
+    int tunPacketSize,
+    boolean steering,
+    boolean replyFromReceivedAddress,
+    String networkNamespace,
+    int[] cpus,
+    int socketBuffer) {
+
+  public EngineConfig {
+    if (workers < 1 || batchSize < 1 || datagramSize < 1 || tunPacketSize < 1) {
+      throw new IllegalArgumentException("workers, batch and buffer sizes must be positive");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    cpus = cpus.clone();
+  }
+
+  @Override
+  public int[] cpus() {
+    return cpus.clone();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builder with the defaults used in production. */
+  public static final class Builder {
+    private InetAddress bindAddress;
+    private int port;
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private String tunName;
+    private int batchSize = 64;
+    private int datagramSize = 2048;
+    private int tunPacketSize = 1600;
+    private boolean steering = true;
+    private boolean replyFromReceivedAddress = true;
+    private String networkNamespace;
+    private int[] cpus = new int[0];
+    private int socketBuffer = 4 << 20;
+
+    private Builder() {
+      try {
+        bindAddress = InetAddress.getByAddress(new byte[16]);
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    public Builder bindAddress(InetAddress value) {
+      bindAddress = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    public Builder workers(int value) {
+      workers = value;
+      return this;
+    }
+
+    public Builder tunName(String value) {
+      tunName = value;
+      return this;
+    }
+
+    public Builder batchSize(int value) {
+      batchSize = value;
+      return this;
+    }
+
+    public Builder datagramSize(int value) {
+      datagramSize = value;
+      return this;
+    }
+
+    public Builder tunPacketSize(int value) {
+      tunPacketSize = value;
+      return this;
+    }
+
+    public Builder steering(boolean value) {
+      steering = value;
+      return this;
+    }
+
+    /** Test-only: see {@link EngineConfig#replyFromReceivedAddress()}. */
+    public Builder replyFromReceivedAddress(boolean value) {
+      replyFromReceivedAddress = value;
+      return this;
+    }
+
+    public Builder networkNamespace(String value) {
+      networkNamespace = value;
+      return this;
+    }
+
+    public Builder cpus(int... value) {
+      cpus = value.clone();
+      return this;
+    }
+
+    public Builder socketBuffer(int value) {
+      socketBuffer = value;
+      return this;
+    }
+
+    public EngineConfig build() {
+      return new EngineConfig(
+          bindAddress,
+          port,
+          workers,
+          tunName,
+          batchSize,
+          datagramSize,
+          tunPacketSize,
+          steering,
+          replyFromReceivedAddress,
+          networkNamespace,
+          cpus,
+          socketBuffer);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EngineConfig["
+        + bindAddress.getHostAddress()
+        + ":"
+        + port
+        + ", workers="
+        + workers
+        + ", tun="
+        + tunName
+        + ", batch="
+        + batchSize
+        + ", steering="
+        + steering
+        + ", replyFromReceivedAddress="
+        + replyFromReceivedAddress
+        + ", netns="
+        + networkNamespace
+        + ", cpus="
+        + Arrays.toString(cpus)
+        + "]";
+  }
+}

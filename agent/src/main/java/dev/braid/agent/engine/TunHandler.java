@@ -1,0 +1,12 @@
+package dev.braid.agent.engine;
+
+/** What a worker does with IP packets read from its TUN queue; one instance per worker. */
+@FunctionalInterface
+public interface TunHandler {
+  void onTunPackets(TunPackets packets, WorkerContext context);
+
+  /** Counts every packet as {@link DropReason#NO_ROUTE}. */
+  static TunHandler dropAll() {
+    return (packets, context) -> context.drop(DropReason.NO_ROUTE, packets.size());
+  }
+}

@@ -1,0 +1,298 @@
+package dev.braid.agent.engine;
+
+import dev.braid.agent.nativeio.DatagramBatch;
+import dev.braid.agent.nativeio.Epoll;
+import dev.braid.agent.nativeio.EventFd;
+import dev.braid.agent.nativeio.NativeIoException;
+import dev.braid.agent.nativeio.ThreadAffinity;
+import dev.braid.agent.nativeio.TunQueue;
+import dev.braid.agent.nativeio.UdpSocket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One data plane thread: its own socket, TUN queue, epoll and buffers. Nothing here is shared with
+ * other workers, so the packet path takes no lock.
+ */
+final class Worker implements Runnable, WorkerContext {
+  private static final long TAG_SOCKET = 1;
+  private static final long TAG_TUN = 2;
+  private static final long TAG_WAKE = 3;
+
+  /** Receive rounds per wake-up before giving the other descriptors a turn. */
+  private static final int ROUNDS = 16;
+
+  private final int index;
+  private final int count;
+  private final EngineConfig config;
+  private final UdpSocket socket;
+  private final TunQueue tun;
+  private final Epoll epoll;
+  private final EventFd wake;
+  private final DatagramBatch rx;
+  private final DatagramBatch tx;
+  private final DatagramHandler datagramHandler;
+  private final TunHandler tunHandler;
+  private final WorkerCounters counters;
+  private final ReceivedView received;
+  private final TunView tunView = new TunView();
+  private volatile boolean running = true;
+  private volatile Throwable failure;
+  private volatile long threadId = -1;
+
+  Worker(
+      int index,
+      int count,
+      EngineConfig config,
+      UdpSocket socket,
+      TunQueue tun,
+      DatagramHandler datagramHandler,
+      TunHandler tunHandler)
+      throws NativeIoException {
+    this.index = index;
+    this.count = count;
+    this.config = config;
+    this.socket = socket;
+    this.tun = tun;
+    this.datagramHandler = datagramHandler;
+    this.tunHandler = tunHandler;
+    this.counters = new WorkerCounters(index);
+    this.received = new ReceivedView(config.batchSize());
+    this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
+    this.tx = socket.newBatch(config.batchSize(), config.datagramSize());
+    this.epoll = Epoll.create(4);
+    this.wake = EventFd.create();
+    epoll.add(socket.fd(), Epoll.READABLE, TAG_SOCKET);
+    epoll.add(wake.fd(), Epoll.READABLE, TAG_WAKE);
+    if (tun != null) {
+      epoll.add(tun.fd(), Epoll.READABLE, TAG_TUN);
+    }
+  }
+
+  @Override
+  public void run() {
+    threadId = Thread.currentThread().threadId();
+    try {
+      int[] cpus = config.cpus();
+      if (cpus.length > 0) {
+        ThreadAffinity.pinCurrentThread(cpus[index % cpus.length]);
+      }
+      while (running) {
+        int ready = epoll.await(-1);
+        for (int i = 0; i < ready; i++) {
+          long tag = epoll.tag(i);
+          if (tag == TAG_SOCKET) {
+            pollSocket();
+          } else if (tag == TAG_TUN) {
+            pollTun();
+          } else {
+            wake.drain();
+          }
+        }
+      }
+    } catch (Throwable t) {
+      failure = t;
+    }
+  }
+
+  private void pollSocket() throws NativeIoException {
+    for (int round = 0; round < ROUNDS; round++) {
+      int n = socket.receive(rx);
+      if (n == 0) {
+        return;
+      }
+      received.reset();
+      long bytes = 0;
+      for (int i = 0; i < n; i++) {
+        bytes += rx.length(i);
+        if (rx.isTruncated(i)) {
+          counters.drop(DropReason.OVERSIZED, 1);
+        } else if (rx.length(i) == 0) {
+          counters.drop(DropReason.EMPTY, 1);
+        } else {
+          received.accept(i);
+        }
+      }
+      counters.received(n, bytes);
+      if (received.size > 0) {
+        try {
+          datagramHandler.onDatagrams(received, this);
+        } catch (RuntimeException e) {
+          counters.drop(DropReason.HANDLER_ERROR, received.size);
+        }
+      }
+      flush();
+      if (n < rx.capacity()) {
+        return;
+      }
+    }
+  }
+
+  private void pollTun() throws NativeIoException {
+    for (int round = 0; round < ROUNDS; round++) {
+      int n = tun.readBatch();
+      if (n == 0) {
+        return;
+      }
+      long bytes = 0;
+      for (int i = 0; i < n; i++) {
+        bytes += tun.packet(i).remaining();
+      }
+      counters.tunRead(n, bytes);
+      tunView.size = n;
+      try {
+        tunHandler.onTunPackets(tunView, this);
+      } catch (RuntimeException e) {
+        counters.drop(DropReason.HANDLER_ERROR, n);
+      }
+      flush();
+      if (n < config.batchSize()) {
+        return;
+      }
+    }
+  }
+
+  private void flush() {
+    int queued = tx.size();
+    if (queued == 0) {
+      return;
+    }
+    int skipped = socket.send(tx);
+    counters.sent(queued - skipped, tx.lastSentBytes());
+    if (skipped > 0) {
+      counters.drop(DropReason.SEND_FAILED, skipped);
+    }
+  }
+
+  @Override
+  public int workerIndex() {
+    return index;
+  }
+
+  @Override
+  public int workerCount() {
+    return count;
+  }
+
+  @Override
+  public void send(Path path, ByteBuffer payload) {
+    if (payload.remaining() > tx.bufferSize()) {
+      counters.drop(DropReason.SEND_FAILED, 1);
+      return;
+    }
+    if (tx.isFull()) {
+      flush();
+    }
+    boolean pinSource = config.replyFromReceivedAddress() && path.local() != null;
+    tx.add(path.remote(), pinSource ? path.local() : null, pinSource ? path.ifindex() : 0, payload);
+  }
+
+  @Override
+  public void writeTun(ByteBuffer packet) {
+    if (tun == null) {
+      counters.drop(DropReason.TUN_WRITE_FAILED, 1);
+      return;
+    }
+    int length = packet.remaining();
+    if (tun.write(packet) == 0) {
+      counters.tunWritten(length);
+    } else {
+      counters.drop(DropReason.TUN_WRITE_FAILED, 1);
+    }
+  }
+
+  @Override
+  public void drop(DropReason reason, int n) {
+    counters.drop(reason, n);
+  }
+
+  WorkerCounters counters() {
+    return counters;
+  }
+
+  /** The worker thread's id once it runs, for CPU-time accounting; -1 before. */
+  long threadId() {
+    return threadId;
+  }
+
+  Throwable failure() {
+    return failure;
+  }
+
+  void requestStop() throws NativeIoException {
+    running = false;
+    wake.signal();
+  }
+
+  /** Closes what this worker owns; called after its thread has ended. */
+  List<Exception> close() {
+    List<Exception> errors = new ArrayList<>();
+    for (AutoCloseable c : new AutoCloseable[] {socket, tun, epoll, wake, rx, tx}) {
+      if (c == null) {
+        continue;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        errors.add(e);
+      }
+    }
+    return errors;
+  }
+
+  /** The accepted datagrams of the last receive, without copying them. */
+  private final class ReceivedView implements Datagrams {
+    private final int[] accepted;
+    private int size;
+
+    ReceivedView(int capacity) {
+      accepted = new int[capacity];
+    }
+
+    void reset() {
+      size = 0;
+    }
+
+    void accept(int i) {
+      accepted[size++] = i;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public ByteBuffer payload(int i) {
+      return rx.payload(slot(i));
+    }
+
+    @Override
+    public Path path(int i) {
+      int s = slot(i);
+      return new Path(rx.remoteAddress(s), rx.localAddress(s), rx.ifindex(s));
+    }
+
+    private int slot(int i) {
+      if (i < 0 || i >= size) {
+        throw new IndexOutOfBoundsException("datagram " + i + " of " + size);
+      }
+      return accepted[i];
+    }
+  }
+
+  private final class TunView implements TunPackets {
+    private int size;
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public ByteBuffer packet(int i) {
+      return tun.packet(i);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.braid.agent.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The counters of one worker. Only the worker thread writes them (no atomic read-modify-write on
+ * the packet path); any thread may read them at any time with opaque loads and sees values at most
+ * a moment old.
+ */
+public final class WorkerCounters {
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+  /** Padding so that two workers' counters never share a cache line. */
+  private static final int PAD = 8;
+
+  private static final int DATAGRAMS_IN = PAD;
+  private static final int BYTES_IN = PAD + 1;
+  private static final int DATAGRAMS_OUT = PAD + 2;
+  private static final int BYTES_OUT = PAD + 3;
+  private static final int TUN_IN = PAD + 4;
+  private static final int TUN_BYTES_IN = PAD + 5;
+  private static final int TUN_OUT = PAD + 6;
+  private static final int TUN_BYTES_OUT = PAD + 7;
+  private static final int DROPS = PAD + 8;
+  private static final DropReason[] REASONS = DropReason.values();
+
+  private final int worker;
+  private final long[] slots = new long[DROPS + REASONS.length + PAD];
+
+  public WorkerCounters(int worker) {
+    this.worker = worker;
+  }
+
+  private void add(int slot, long delta) {
+    SLOT.setOpaque(slots, slot, slots[slot] + delta);
+  }
+
+  private long read(int slot) {
+    return (long) SLOT.getOpaque(slots, slot);
+  }
+
+  void received(int datagrams, long bytes) {
+    add(DATAGRAMS_IN, datagrams);
+    add(BYTES_IN, bytes);
+  }
+
+  void sent(int datagrams, long bytes) {
+    add(DATAGRAMS_OUT, datagrams);
+    add(BYTES_OUT, bytes);
+  }
+
+  void tunRead(int packets, long bytes) {
+    add(TUN_IN, packets);
+    add(TUN_BYTES_IN, bytes);
+  }
+
+  void tunWritten(long bytes) {
+    add(TUN_OUT, 1);
+    add(TUN_BYTES_OUT, bytes);
+  }
+
+  /** Counts {@code count} drops for {@code reason}; called by the worker thread only. */
+  public void drop(DropReason reason, int count) {
+    add(DROPS + reason.ordinal(), count);
+  }
+
+  /** A consistent-enough copy for status and benchmarks; safe from any thread. */
+  public CounterSnapshot snapshot() {
+    long[] drops = new long[REASONS.length];
+    for (int i = 0; i < drops.length; i++) {
+      drops[i] = read(DROPS + i);
+    }
+    return new CounterSnapshot(
+        worker,
+        read(DATAGRAMS_IN),
+        read(BYTES_IN),
+        read(DATAGRAMS_OUT),
+        read(BYTES_OUT),
+        read(TUN_IN),
+        read(TUN_BYTES_IN),
+        read(TUN_OUT),
+        read(TUN_BYTES_OUT),
+        drops);
+  }
+}

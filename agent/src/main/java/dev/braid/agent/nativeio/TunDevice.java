@@ -1,0 +1,107 @@
+package dev.braid.agent.nativeio;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multiqueue TUN device (IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE): one {@link TunQueue} per worker.
+ * The device exists while any queue is open; it is created in the network namespace of the calling
+ * thread.
+ */
+public final class TunDevice implements AutoCloseable {
+  private static final int IFNAMSIZ = 16;
+
+  private final String name;
+  private final List<TunQueue> queues;
+
+  private TunDevice(String name, List<TunQueue> queues) {
+    this.name = name;
+    this.queues = List.copyOf(queues);
+  }
+
+  /**
+   * Creates or attaches to device {@code name} with {@code queueCount} queues; each queue reads
+   * {@code batch} packets of up to {@code packetSize} bytes at a time.
+   */
+  public static TunDevice open(String name, int queueCount, int batch, int packetSize)
+      throws NativeIoException {
+    byte[] rawName = name.getBytes(StandardCharsets.US_ASCII);
+    if (rawName.length >= IFNAMSIZ) {
+      throw new IllegalArgumentException("interface name longer than 15 bytes: " + name);
+    }
+    List<TunQueue> queues = new ArrayList<>();
+    String actual = name;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment path = arena.allocateFrom("/dev/net/tun");
+      MemorySegment ifr = arena.allocate(Structs.IFREQ);
+      for (int q = 0; q < queueCount; q++) {
+        String what = "TUN " + name + " queue " + q;
+        int raw =
+            LibC.check(
+                LibC.open(path, Linux.O_RDWR | Linux.O_NONBLOCK | Linux.O_CLOEXEC, 0),
+                "open(/dev/net/tun)",
+                what);
+        FileDescriptor fd = new FileDescriptor(raw, what);
+        ifr.fill((byte) 0);
+        MemorySegment.copy(rawName, 0, ifr, JAVA_BYTE, 0, rawName.length);
+        ifr.set(
+            JAVA_SHORT,
+            Structs.offset(Structs.IFREQ, "ifr_flags"),
+            (short) (Linux.IFF_TUN | Linux.IFF_NO_PI | Linux.IFF_MULTI_QUEUE));
+        int rc = LibC.ioctl(raw, Linux.TUNSETIFF, ifr);
+        if (rc < 0) {
+          NativeIoException e = new NativeIoException("ioctl(TUNSETIFF)", -rc, what);
+          UdpSocket.closeQuietly(fd, e);
+          throw e;
+        }
+        actual = ifr.getString(0);
+        queues.add(new TunQueue(fd, q, batch, packetSize));
+      }
+    } catch (NativeIoException | RuntimeException e) {
+      for (TunQueue queue : queues) {
+        try {
+          queue.close();
+        } catch (NativeIoException closeFailure) {
+          e.addSuppressed(closeFailure);
+        }
+      }
+      throw e;
+    }
+    return new TunDevice(actual, queues);
+  }
+
+  /** The interface name the kernel assigned. */
+  public String name() {
+    return name;
+  }
+
+  public List<TunQueue> queues() {
+    return queues;
+  }
+
+  /** Closes every queue; the device disappears with the last one. */
+  @Override
+  public void close() throws NativeIoException {
+    NativeIoException first = null;
+    for (TunQueue queue : queues) {
+      try {
+        queue.close();
+      } catch (NativeIoException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
