@@ -1,0 +1,271 @@
+package dev.braid.agent.transport.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.agent.nativeio.TcpConnection;
+import dev.braid.agent.nativeio.TcpListener;
+import dev.braid.agent.nativeio.TcpOptions;
+import dev.braid.agent.testing.NetNs;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seed 002 on a real kernel: the gateway's listener in one namespace, a JDK-socket peer in another,
+ * joined by a veth pair. Each way of ending a connection must be recorded as its own cause, and the
+ * errno-only classifier, fed the very same events, must confuse abort-after-FIN with reset.
+ */
+class TcpDisconnectIT {
+  private static final String GW_V4 = "10.211.0.1";
+  private static final String PEER_V4 = "10.211.0.2";
+  private static final String GW_V6 = "fd00:211::1";
+  private static final String PEER_V6 = "fd00:211::2";
+  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private static NetNs gateway;
+  private static NetNs peer;
+
+  private final DisconnectCounters counters = new DisconnectCounters();
+  private TcpListener listener;
+
+  @BeforeAll
+  static void topology() throws IOException {
+    gateway = NetNs.create("tcpgw");
+    peer = NetNs.create("tcppeer");
+    gateway.veth("gw0", peer, "eth0");
+    gateway.ip("addr", "add", GW_V4 + "/24", "dev", "gw0");
+    gateway.ip("addr", "add", GW_V6 + "/64", "dev", "gw0", "nodad");
+    peer.ip("addr", "add", PEER_V4 + "/24", "dev", "eth0");
+    peer.ip("addr", "add", PEER_V6 + "/64", "dev", "eth0", "nodad");
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    try {
+      if (peer != null) {
+        peer.close();
+      }
+    } finally {
+      if (gateway != null) {
+        gateway.close();
+      }
+    }
+  }
+
+  @BeforeEach
+  void listen() throws Exception {
+    // Dual stack: one [::] listener serves the IPv4 and the IPv6 peers below.
+    TcpOptions options = TcpOptions.defaults().withUserTimeout(Duration.ofSeconds(2));
+    listener =
+        gateway.call(
+            () ->
+                TcpListener.open(
+                    new InetSocketAddress(InetAddress.getByName("::"), 0),
+                    TcpListener.Options.defaults().withConnectionOptions(options)));
+  }
+
+  @AfterEach
+  void stopListening() throws IOException {
+    listener.close();
+    peer.exec("nft", "flush", "ruleset");
+  }
+
+  @Test
+  void peerFinThenOurCloseIsCleanClose() throws Exception {
+    try (Socket client = connect(GW_V4)) {
+      Accepted server = accept();
+      send(client, "hello");
+      client.shutdownOutput();
+      awaitState(server, TcpPeer.ReadState.PEER_FINISHED);
+      assertThat(server.decoder.frames()).hasSize(1);
+      server.peer.close("peer finished");
+
+      assertEnded(server, DisconnectCause.CLEAN_CLOSE);
+      assertThat(server.connection.remoteAddress().getAddress())
+          .isEqualTo(InetAddress.getByName(PEER_V4));
+      // The peer sees our FIN: an orderly end on both sides.
+      assertThat(client.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void peerFinThenResetOfOurWritesIsAbortAfterFin() throws Exception {
+    Accepted server;
+    try (Socket client = connect(GW_V4)) {
+      server = accept();
+      send(client, "bye");
+    } // The peer closes with nothing unread: a FIN.
+    awaitState(server, TcpPeer.ReadState.PEER_FINISHED);
+    // We keep writing into the half-closed connection; the closed peer answers with a reset.
+    writeUntilEnded(server, true);
+
+    Disconnect d = assertEnded(server, DisconnectCause.ABORT_AFTER_FIN);
+    assertThat(d.errno()).isEqualTo(LinuxErrno.EPIPE);
+    assertThat(naive(server).cause()).isEqualTo(DisconnectCause.RESET);
+  }
+
+  @Test
+  void resetReachingUsBeforeWeReadTheFinIsStillAbortAfterFin() throws Exception {
+    Accepted server;
+    try (Socket client = connect(GW_V6)) {
+      server = accept();
+    }
+    // The FIN has arrived (the socket is readable) but is deliberately not read: only the writer
+    // meets the reset, and its EPIPE alone must tell that the peer had closed.
+    assertThat(server.connection.awaitReadable(20_000)).isTrue();
+    writeUntilEnded(server, false);
+
+    Disconnect d = assertEnded(server, DisconnectCause.ABORT_AFTER_FIN);
+    assertThat(d.errno()).isEqualTo(LinuxErrno.EPIPE);
+    assertThat(server.peer.classifier().finSeen()).isFalse();
+    assertThat(naive(server).cause()).isEqualTo(DisconnectCause.RESET);
+  }
+
+  @Test
+  void bareResetIsReset() throws Exception {
+    Accepted server;
+    try (Socket client = connect(GW_V6)) {
+      server = accept();
+      send(client, "crash");
+      client.setSoLinger(true, 0);
+    } // SO_LINGER 0: the close sends a reset and no FIN.
+    readUntilEnded(server);
+
+    Disconnect d = assertEnded(server, DisconnectCause.RESET);
+    assertThat(d.errno()).isEqualTo(LinuxErrno.ECONNRESET);
+    assertThat(d.peer().getAddress()).isEqualTo(InetAddress.getByName(PEER_V6));
+    assertThat(server.decoder.frames()).hasSize(1);
+    assertThat(naive(server).cause()).isEqualTo(DisconnectCause.RESET);
+  }
+
+  @Test
+  void silentPeerIsTimeoutAfterUserTimeout() throws Exception {
+    try (Socket client = connect(GW_V4)) {
+      Accepted server = accept();
+      peer.exec("nft", "add", "table", "inet", "braid_blackhole");
+      for (String hook : new String[] {"input", "output"}) {
+        peer.exec(
+            "nft",
+            "add",
+            "chain",
+            "inet",
+            "braid_blackhole",
+            hook,
+            "{ type filter hook " + hook + " priority 0 ; policy drop ; }");
+      }
+      // Unacknowledged data: TCP_USER_TIMEOUT (2 s) ends the connection with ETIMEDOUT.
+      writeUntilEnded(server, true);
+
+      Disconnect d = assertEnded(server, DisconnectCause.TIMEOUT);
+      assertThat(d.errno()).isEqualTo(LinuxErrno.ETIMEDOUT);
+    }
+  }
+
+  /** The server side of one connection. */
+  private record Accepted(TcpConnection connection, TcpPeer peer, StandInFrameDecoder decoder) {}
+
+  private Accepted accept() throws IOException {
+    assertThat(listener.awaitAcceptable(20_000)).as("a pending connection").isTrue();
+    TcpConnection connection = listener.accept();
+    assertThat(connection).isNotNull();
+    StandInFrameDecoder decoder = new StandInFrameDecoder(1500);
+    return new Accepted(
+        connection, new TcpPeer(StreamEndpoint.of(connection), decoder, counters, 4096), decoder);
+  }
+
+  private Socket connect(String gatewayAddress) throws Exception {
+    InetSocketAddress target =
+        new InetSocketAddress(
+            InetAddress.getByName(gatewayAddress), listener.localAddress().getPort());
+    return peer.call(
+        () -> {
+          Socket s = new Socket();
+          s.connect(target, 10_000);
+          return s;
+        });
+  }
+
+  private static void send(Socket client, String text) throws IOException {
+    OutputStream out = client.getOutputStream();
+    out.write(StandInFrameDecoder.frame(text.getBytes(StandardCharsets.US_ASCII)));
+    out.flush();
+  }
+
+  /** Reads as data arrives until the peer reaches {@code wanted} (or the connection ends). */
+  private static void awaitState(Accepted server, TcpPeer.ReadState wanted) throws IOException {
+    long start = System.nanoTime();
+    while (server.peer.state() != wanted && server.peer.state() != TcpPeer.ReadState.ENDED) {
+      assertThat(System.nanoTime() - start)
+          .as("time waiting for " + wanted)
+          .isLessThan(DEADLINE_NANOS);
+      if (server.connection.awaitReadable(500)) {
+        server.peer.onReadable();
+      }
+    }
+    assertThat(server.peer.state()).isEqualTo(wanted);
+  }
+
+  /**
+   * Writes a frame per round until the connection ends. Between rounds it waits up to 200 ms for
+   * news (data, FIN, error) and reads it when {@code readBetween} and no FIN has been read;
+   * otherwise it polls every 50 ms, because a FIN keeps the socket readable.
+   */
+  private static void writeUntilEnded(Accepted server, boolean readBetween)
+      throws IOException, InterruptedException {
+    ByteBuffer frame = ByteBuffer.wrap(StandInFrameDecoder.frame(new byte[512]));
+    long start = System.nanoTime();
+    while (server.peer.state() != TcpPeer.ReadState.ENDED) {
+      assertThat(System.nanoTime() - start).as("time until the end").isLessThan(DEADLINE_NANOS);
+      frame.rewind();
+      if (server.peer.send(frame) < 0 && server.peer.state() == TcpPeer.ReadState.ENDED) {
+        return;
+      }
+      if (readBetween && server.peer.state() == TcpPeer.ReadState.OPEN) {
+        if (server.connection.awaitReadable(200)) {
+          server.peer.onReadable();
+        }
+      } else {
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  /** Reads as data arrives until the connection ends. */
+  private static void readUntilEnded(Accepted server) throws IOException {
+    long start = System.nanoTime();
+    while (server.peer.state() == TcpPeer.ReadState.OPEN) {
+      assertThat(System.nanoTime() - start).as("time until the end").isLessThan(DEADLINE_NANOS);
+      if (server.connection.awaitReadable(500)) {
+        server.peer.onReadable();
+      }
+    }
+    assertThat(server.peer.state()).isEqualTo(TcpPeer.ReadState.ENDED);
+  }
+
+  private Disconnect assertEnded(Accepted server, DisconnectCause cause) {
+    Disconnect d = server.peer.disconnect();
+    assertThat(d).as("disconnect").isNotNull();
+    assertThat(d.cause()).as(d.describe()).isEqualTo(cause);
+    assertThat(counters.get(cause)).isEqualTo(1);
+    assertThat(counters.snapshot().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
+    assertThat(server.connection.fd().isOpen()).isFalse();
+    return d;
+  }
+
+  /** The errno-only classifier's verdict on the events this connection produced. */
+  private static Disconnect naive(Accepted server) {
+    return DisconnectClassifier.replay(
+        server.peer.disconnect().peer(), server.peer.classifier().events(), true);
+  }
+}
