@@ -14,12 +14,13 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Seed 002 on a real kernel: the gateway's listener in one namespace, a JDK-socket peer in another,
@@ -31,7 +32,9 @@ class TcpDisconnectIT {
   private static final String PEER_V4 = "10.211.0.2";
   private static final String GW_V6 = "fd00:211::1";
   private static final String PEER_V6 = "fd00:211::2";
-  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final Duration MPTCP_LINGER_DEADLINE = Duration.ofSeconds(120);
+  private static final long DEADLINE_NANOS = DEADLINE.toNanos();
 
   private static NetNs gateway;
   private static NetNs peer;
@@ -43,6 +46,8 @@ class TcpDisconnectIT {
   static void topology() throws IOException {
     gateway = NetNs.create("tcpgw");
     peer = NetNs.create("tcppeer");
+    gateway.exec("sysctl", "-q", "-w", "net.mptcp.enabled=1");
+    peer.exec("sysctl", "-q", "-w", "net.mptcp.enabled=1");
     gateway.veth("gw0", peer, "eth0");
     gateway.ip("addr", "add", GW_V4 + "/24", "dev", "gw0");
     gateway.ip("addr", "add", GW_V6 + "/64", "dev", "gw0", "nodad");
@@ -81,11 +86,12 @@ class TcpDisconnectIT {
     peer.exec("nft", "flush", "ruleset");
   }
 
-  @Test
-  void peerFinThenOurCloseIsCleanClose() throws Exception {
-    try (Socket client = connect(GW_V4)) {
-      Accepted server = accept();
-      send(client, "hello");
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void peerFinThenOurCloseIsCleanClose(ClientKind kind) throws Exception {
+    try (Client client = connect(kind, GW_V4)) {
+      Accepted server = accept(kind);
+      client.send("hello");
       client.shutdownOutput();
       awaitState(server, TcpPeer.ReadState.PEER_FINISHED);
       assertThat(server.decoder.frames()).hasSize(1);
@@ -95,20 +101,27 @@ class TcpDisconnectIT {
       assertThat(server.connection.remoteAddress().getAddress())
           .isEqualTo(InetAddress.getByName(PEER_V4));
       // The peer sees our FIN: an orderly end on both sides.
-      assertThat(client.getInputStream().read()).isEqualTo(-1);
+      assertThat(client.readsEndOfStream()).isTrue();
     }
   }
 
-  @Test
-  void peerFinThenResetOfOurWritesIsAbortAfterFin() throws Exception {
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void peerFinThenResetOfOurWritesIsAbortAfterFin(ClientKind kind) throws Exception {
     Accepted server;
-    try (Socket client = connect(GW_V4)) {
-      server = accept();
-      send(client, "bye");
+    try (Client client = connect(kind, GW_V4)) {
+      server = accept(kind);
+      client.send("bye");
     } // The peer closes with nothing unread: a FIN.
     awaitState(server, TcpPeer.ReadState.PEER_FINISHED);
-    // We keep writing into the half-closed connection; the closed peer answers with a reset.
-    writeUntilEnded(server, true);
+    // We keep writing into the half-closed connection; the closed peer answers with a reset. An
+    // MPTCP peer that closed keeps acknowledging (its orphaned socket lingers TCP_TIMEWAIT_LEN,
+    // 60 s, whatever net.mptcp.close_timeout says: net/mptcp/ctrl.c) and only then resets.
+    long start = System.nanoTime();
+    writeUntilEnded(server, true, kind == ClientKind.MPTCP ? MPTCP_LINGER_DEADLINE : DEADLINE);
+    System.out.printf(
+        "%s: our writes after the peer's FIN were reset after %d ms%n",
+        kind, Duration.ofNanos(System.nanoTime() - start).toMillis());
 
     Disconnect d = assertEnded(server, DisconnectCause.ABORT_AFTER_FIN);
     assertThat(d.errno()).isEqualTo(LinuxErrno.EPIPE);
@@ -118,13 +131,13 @@ class TcpDisconnectIT {
   @Test
   void resetReachingUsBeforeWeReadTheFinIsStillAbortAfterFin() throws Exception {
     Accepted server;
-    try (Socket client = connect(GW_V6)) {
-      server = accept();
+    try (Client client = connect(ClientKind.TCP, GW_V6)) {
+      server = accept(ClientKind.TCP);
     }
     // The FIN has arrived (the socket is readable) but is deliberately not read: only the writer
     // meets the reset, and its EPIPE alone must tell that the peer had closed.
     assertThat(server.connection.awaitReadable(20_000)).isTrue();
-    writeUntilEnded(server, false);
+    writeUntilEnded(server, false, DEADLINE);
 
     Disconnect d = assertEnded(server, DisconnectCause.ABORT_AFTER_FIN);
     assertThat(d.errno()).isEqualTo(LinuxErrno.EPIPE);
@@ -132,14 +145,16 @@ class TcpDisconnectIT {
     assertThat(naive(server).cause()).isEqualTo(DisconnectCause.RESET);
   }
 
-  @Test
-  void bareResetIsReset() throws Exception {
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void bareResetIsReset(ClientKind kind) throws Exception {
     Accepted server;
-    try (Socket client = connect(GW_V6)) {
-      server = accept();
-      send(client, "crash");
-      client.setSoLinger(true, 0);
-    } // SO_LINGER 0: the close sends a reset and no FIN.
+    try (Client client = connect(kind, GW_V6)) {
+      server = accept(kind);
+      client.send("crash");
+      assertThat(server.connection.awaitReadable(20_000)).isTrue();
+      client.abort(); // SO_LINGER 0: the close sends a reset and no FIN.
+    }
     readUntilEnded(server);
 
     Disconnect d = assertEnded(server, DisconnectCause.RESET);
@@ -151,8 +166,8 @@ class TcpDisconnectIT {
 
   @Test
   void silentPeerIsTimeoutAfterUserTimeout() throws Exception {
-    try (Socket client = connect(GW_V4)) {
-      Accepted server = accept();
+    try (Client client = connect(ClientKind.TCP, GW_V4)) {
+      Accepted server = accept(ClientKind.TCP);
       peer.exec("nft", "add", "table", "inet", "braid_blackhole");
       for (String hook : new String[] {"input", "output"}) {
         peer.exec(
@@ -165,7 +180,7 @@ class TcpDisconnectIT {
             "{ type filter hook " + hook + " priority 0 ; policy drop ; }");
       }
       // Unacknowledged data: TCP_USER_TIMEOUT (2 s) ends the connection with ETIMEDOUT.
-      writeUntilEnded(server, true);
+      writeUntilEnded(server, true, DEADLINE);
 
       Disconnect d = assertEnded(server, DisconnectCause.TIMEOUT);
       assertThat(d.errno()).isEqualTo(LinuxErrno.ETIMEDOUT);
@@ -175,31 +190,121 @@ class TcpDisconnectIT {
   /** The server side of one connection. */
   private record Accepted(TcpConnection connection, TcpPeer peer, StandInFrameDecoder decoder) {}
 
-  private Accepted accept() throws IOException {
+  private Accepted accept(ClientKind kind) throws IOException {
     assertThat(listener.awaitAcceptable(20_000)).as("a pending connection").isTrue();
     TcpConnection connection = listener.accept();
     assertThat(connection).isNotNull();
+    assertThat(connection.isMptcp()).as("accepted over MPTCP").isEqualTo(kind == ClientKind.MPTCP);
     StandInFrameDecoder decoder = new StandInFrameDecoder(1500);
     return new Accepted(
         connection, new TcpPeer(StreamEndpoint.of(connection), decoder, counters, 4096), decoder);
   }
 
-  private Socket connect(String gatewayAddress) throws Exception {
+  private Client connect(ClientKind kind, String gatewayAddress) throws Exception {
     InetSocketAddress target =
         new InetSocketAddress(
             InetAddress.getByName(gatewayAddress), listener.localAddress().getPort());
     return peer.call(
-        () -> {
-          Socket s = new Socket();
-          s.connect(target, 10_000);
-          return s;
-        });
+        () -> kind == ClientKind.TCP ? new JdkClient(target) : new MptcpClient(target));
   }
 
-  private static void send(Socket client, String text) throws IOException {
-    OutputStream out = client.getOutputStream();
-    out.write(StandInFrameDecoder.frame(text.getBytes(StandardCharsets.US_ASCII)));
-    out.flush();
+  /** Who plays the peer: a JDK socket (plain TCP) or a nativeio MPTCP connection. */
+  enum ClientKind {
+    TCP,
+    MPTCP
+  }
+
+  /** The peer's side: what the scenarios do to the connection. */
+  private interface Client extends AutoCloseable {
+    void send(String text) throws IOException;
+
+    void shutdownOutput() throws IOException;
+
+    /** Waits (up to 20 s) for the gateway's FIN. */
+    boolean readsEndOfStream() throws IOException;
+
+    /** Closes with a reset (SO_LINGER 0). */
+    void abort() throws IOException;
+
+    /** Closes normally: a FIN when nothing is left unread. */
+    @Override
+    void close() throws IOException;
+  }
+
+  private static final class JdkClient implements Client {
+    private final Socket socket = new Socket();
+
+    JdkClient(InetSocketAddress target) throws IOException {
+      socket.connect(target, 10_000);
+    }
+
+    @Override
+    public void send(String text) throws IOException {
+      OutputStream out = socket.getOutputStream();
+      out.write(StandInFrameDecoder.frame(text.getBytes(StandardCharsets.US_ASCII)));
+      out.flush();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+      socket.shutdownOutput();
+    }
+
+    @Override
+    public boolean readsEndOfStream() throws IOException {
+      socket.setSoTimeout(20_000);
+      return socket.getInputStream().read() == -1;
+    }
+
+    @Override
+    public void abort() throws IOException {
+      socket.setSoLinger(true, 0);
+      socket.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private static final class MptcpClient implements Client {
+    private final TcpConnection connection;
+
+    MptcpClient(InetSocketAddress target) throws IOException {
+      connection =
+          TcpConnection.connect(target, true, TcpOptions.defaults(), Duration.ofSeconds(10));
+      assertThat(connection.isMptcp()).as("client runs MPTCP").isTrue();
+    }
+
+    @Override
+    public void send(String text) {
+      ByteBuffer frame =
+          ByteBuffer.wrap(StandInFrameDecoder.frame(text.getBytes(StandardCharsets.US_ASCII)));
+      while (frame.hasRemaining()) {
+        assertThat(connection.write(frame)).as("client write").isPositive();
+      }
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+      connection.shutdownOutput();
+    }
+
+    @Override
+    public boolean readsEndOfStream() throws IOException {
+      return connection.awaitReadable(20_000) && connection.read(ByteBuffer.allocate(16)) == 0;
+    }
+
+    @Override
+    public void abort() throws IOException {
+      connection.abort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      connection.close();
+    }
   }
 
   /** Reads as data arrives until the peer reaches {@code wanted} (or the connection ends). */
@@ -221,12 +326,12 @@ class TcpDisconnectIT {
    * news (data, FIN, error) and reads it when {@code readBetween} and no FIN has been read;
    * otherwise it polls every 50 ms, because a FIN keeps the socket readable.
    */
-  private static void writeUntilEnded(Accepted server, boolean readBetween)
+  private static void writeUntilEnded(Accepted server, boolean readBetween, Duration deadline)
       throws IOException, InterruptedException {
     ByteBuffer frame = ByteBuffer.wrap(StandInFrameDecoder.frame(new byte[512]));
     long start = System.nanoTime();
     while (server.peer.state() != TcpPeer.ReadState.ENDED) {
-      assertThat(System.nanoTime() - start).as("time until the end").isLessThan(DEADLINE_NANOS);
+      assertThat(System.nanoTime() - start).as("time until the end").isLessThan(deadline.toNanos());
       frame.rewind();
       if (server.peer.send(frame) < 0 && server.peer.state() == TcpPeer.ReadState.ENDED) {
         return;
