@@ -29,6 +29,8 @@ final class StreamCalls {
   static final int TCP_KEEPCNT = 6;
   static final int TCP_USER_TIMEOUT = 18;
   static final int TCP_IS_MPTCP = 43;
+  static final int SOL_MPTCP = 284;
+  static final int MPTCP_INFO = 1;
   static final int SO_ERROR = 4;
   static final int SO_KEEPALIVE = 9;
   static final int SO_LINGER = 13;

@@ -25,6 +25,9 @@ public final class TcpConnection implements AutoCloseable {
   /** Scratch size for heap buffers; direct buffers are passed to the kernel as they are. */
   private static final int SCRATCH = 64 * 1024;
 
+  /** Room for struct mptcp_info, which grows between kernels; the kernel copies what fits. */
+  private static final int MPTCP_INFO_BYTES = 256;
+
   private final FileDescriptor fd;
   private final InetSocketAddress localAddress;
   private final InetSocketAddress remoteAddress;
@@ -281,6 +284,26 @@ public final class TcpConnection implements AutoCloseable {
   /** Whether this connection runs MPTCP (false after a fallback to plain TCP). */
   public boolean isMptcp() {
     return mptcp;
+  }
+
+  /**
+   * How many subflows the MPTCP path manager has added beyond the first ({@code mptcpi_subflows},
+   * the first byte of struct mptcp_info); -1 when the connection is not MPTCP.
+   */
+  public int mptcpExtraSubflows() throws NativeIoException {
+    if (!mptcp) {
+      return -1;
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment info = a.allocate(MPTCP_INFO_BYTES, 8);
+      MemorySegment len = a.allocate(JAVA_INT);
+      len.set(JAVA_INT, 0, MPTCP_INFO_BYTES);
+      LibC.check(
+          LibC.getsockopt(fd.intValue(), StreamCalls.SOL_MPTCP, StreamCalls.MPTCP_INFO, info, len),
+          "getsockopt(MPTCP_INFO)",
+          toString());
+      return Byte.toUnsignedInt(info.get(JAVA_BYTE, 0));
+    }
   }
 
   /** Options MPTCP refused (syscall and errno each); empty on plain TCP, which fails instead. */
