@@ -93,35 +93,8 @@ class MptcpTwoPathsIT {
 
         // The first path goes dark in both directions; the established subflow over it stalls.
         gateway.exec("nft", "add", "table", "inet", "braid_patha");
-        gateway.exec(
-            "nft",
-            "add",
-            "chain",
-            "inet",
-            "braid_patha",
-            "in",
-            "{ type filter hook input priority 0 ; }");
-        gateway.exec(
-            "nft", "add", "rule", "inet", "braid_patha", "in", "iifname", "gwa", "counter", "drop");
-        gateway.exec(
-            "nft",
-            "add",
-            "chain",
-            "inet",
-            "braid_patha",
-            "out",
-            "{ type filter hook output priority 0 ; }");
-        gateway.exec(
-            "nft",
-            "add",
-            "rule",
-            "inet",
-            "braid_patha",
-            "out",
-            "oifname",
-            "gwa",
-            "counter",
-            "drop");
+        blackhole("in", "input", "iifname");
+        blackhole("out", "output", "oifname");
         long before = System.nanoTime();
         transfer(outbound, inbound, 256 * 1024);
         System.out.printf(
@@ -134,6 +107,30 @@ class MptcpTwoPathsIT {
         assertThat(Long.parseLong(dropped.group(1))).as("packets lost on path A").isPositive();
       }
     }
+  }
+
+  /** Drops every packet through path A's interface at {@code hook}, counting them. */
+  private static void blackhole(String chain, String hook, String interfaceMatch)
+      throws IOException {
+    gateway.exec(
+        "nft",
+        "add",
+        "chain",
+        "inet",
+        "braid_patha",
+        chain,
+        "{ type filter hook " + hook + " priority 0 ; }");
+    gateway.exec(
+        "nft",
+        "add",
+        "rule",
+        "inet",
+        "braid_patha",
+        chain,
+        interfaceMatch,
+        "gwa",
+        "counter",
+        "drop");
   }
 
   /** Sends {@code bytes} from one end and reads them all at the other, both non-blocking. */

@@ -17,7 +17,10 @@ public final class TcpPeer {
   public enum ReadState {
     /** Open; everything waiting was read. */
     OPEN,
-    /** The peer sent its FIN; we may still write, then {@link #close}. */
+    /**
+     * The peer sent its FIN; we may still write, then {@link #close}. Do not rely on the peer's
+     * reset to end it: a closed MPTCP peer keeps acknowledging for 60 s before it resets.
+     */
     PEER_FINISHED,
     /** The connection has ended; see {@link #disconnect()}. */
     ENDED
