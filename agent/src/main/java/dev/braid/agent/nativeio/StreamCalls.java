@@ -40,6 +40,7 @@ final class StreamCalls {
   static final short POLLOUT = 0x4;
   static final int EINPROGRESS = 115;
   static final int ENOPROTOOPT = 92;
+  static final int ECONNABORTED = 103;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout STATE = Linker.Option.captureStateLayout();

@@ -167,20 +167,15 @@ public final class TcpListener implements AutoCloseable {
       if (raw >= 0) {
         return TcpConnection.adopt(raw, connectionOptions, localAddress.toString());
       }
-      if (raw == -Linux.EAGAIN || raw == -ECONNABORTED) {
-        // ECONNABORTED: the client reset the connection while it waited in the backlog.
-        if (raw == -Linux.EAGAIN) {
-          return null;
-        }
-        continue;
+      if (raw == -Linux.EAGAIN) {
+        return null;
       }
-      if (raw != -Linux.EINTR) {
+      // ECONNABORTED: the client reset the connection while it waited in the backlog.
+      if (raw != -Linux.EINTR && raw != -StreamCalls.ECONNABORTED) {
         throw new NativeIoException("accept4", -raw, localAddress.toString());
       }
     }
   }
-
-  private static final int ECONNABORTED = 103;
 
   /**
    * Waits up to {@code timeoutMillis} for a pending connection; for tests and simple callers (the

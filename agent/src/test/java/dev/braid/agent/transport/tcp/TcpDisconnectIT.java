@@ -168,22 +168,49 @@ class TcpDisconnectIT {
   void silentPeerIsTimeoutAfterUserTimeout() throws Exception {
     try (Client client = connect(ClientKind.TCP, GW_V4)) {
       Accepted server = accept(ClientKind.TCP);
-      peer.exec("nft", "add", "table", "inet", "braid_blackhole");
-      for (String hook : new String[] {"input", "output"}) {
-        peer.exec(
-            "nft",
-            "add",
-            "chain",
-            "inet",
-            "braid_blackhole",
-            hook,
-            "{ type filter hook " + hook + " priority 0 ; policy drop ; }");
-      }
+      blackholePeer();
       // Unacknowledged data: TCP_USER_TIMEOUT (2 s) ends the connection with ETIMEDOUT.
       writeUntilEnded(server, true, DEADLINE);
 
       Disconnect d = assertEnded(server, DisconnectCause.TIMEOUT);
       assertThat(d.errno()).isEqualTo(LinuxErrno.ETIMEDOUT);
+    }
+  }
+
+  @Test
+  void silentIdlePeerIsTimeoutAfterKeepaliveProbes() throws Exception {
+    // No data in flight, no user timeout: only keepalive notices that the peer is gone.
+    TcpOptions keepaliveOnly =
+        TcpOptions.defaults().withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(1), 2);
+    listener.close();
+    listener =
+        gateway.call(
+            () ->
+                TcpListener.open(
+                    new InetSocketAddress(InetAddress.getByName("::"), 0),
+                    TcpListener.Options.defaults().withConnectionOptions(keepaliveOnly)));
+    try (Client client = connect(ClientKind.TCP, GW_V6)) {
+      Accepted server = accept(ClientKind.TCP);
+      blackholePeer();
+      readUntilEnded(server);
+
+      Disconnect d = assertEnded(server, DisconnectCause.TIMEOUT);
+      assertThat(d.errno()).isEqualTo(LinuxErrno.ETIMEDOUT);
+      assertThat(server.peer.bytesOut()).isZero();
+    }
+  }
+
+  private static void blackholePeer() throws IOException {
+    peer.exec("nft", "add", "table", "inet", "braid_blackhole");
+    for (String hook : new String[] {"input", "output"}) {
+      peer.exec(
+          "nft",
+          "add",
+          "chain",
+          "inet",
+          "braid_blackhole",
+          hook,
+          "{ type filter hook " + hook + " priority 0 ; policy drop ; }");
     }
   }
 
