@@ -200,6 +200,32 @@ class TcpDisconnectIT {
     }
   }
 
+  @Test
+  void zeroLengthPrefixIsProtocolErrorAndWeClose() throws Exception {
+    try (Client client = connect(ClientKind.TCP, GW_V4)) {
+      Accepted server = accept(ClientKind.TCP);
+      client.sendRaw(new byte[] {0, 0, 42});
+      readUntilEnded(server);
+
+      Disconnect d = assertEnded(server, DisconnectCause.PROTOCOL_ERROR);
+      assertThat(d.detail()).contains("length prefix 0");
+      assertThat(client.readsEndOfStream()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void ourCloseWithoutPeerFinIsLocalCloseWithReason(ClientKind kind) throws Exception {
+    try (Client client = connect(kind, GW_V4)) {
+      Accepted server = accept(kind);
+      server.peer.close("agent shutting down");
+
+      Disconnect d = assertEnded(server, DisconnectCause.LOCAL_CLOSE);
+      assertThat(d.detail()).isEqualTo("agent shutting down");
+      assertThat(client.readsEndOfStream()).isTrue();
+    }
+  }
+
   private static void blackholePeer() throws IOException {
     peer.exec("nft", "add", "table", "inet", "braid_blackhole");
     for (String hook : new String[] {"input", "output"}) {
@@ -243,7 +269,12 @@ class TcpDisconnectIT {
 
   /** The peer's side: what the scenarios do to the connection. */
   private interface Client extends AutoCloseable {
-    void send(String text) throws IOException;
+    /** Sends {@code text} as one length-prefixed frame. */
+    default void send(String text) throws IOException {
+      sendRaw(StandInFrameDecoder.frame(text.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    void sendRaw(byte[] bytes) throws IOException;
 
     void shutdownOutput() throws IOException;
 
@@ -266,9 +297,9 @@ class TcpDisconnectIT {
     }
 
     @Override
-    public void send(String text) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
       OutputStream out = socket.getOutputStream();
-      out.write(StandInFrameDecoder.frame(text.getBytes(StandardCharsets.US_ASCII)));
+      out.write(bytes);
       out.flush();
     }
 
@@ -305,11 +336,10 @@ class TcpDisconnectIT {
     }
 
     @Override
-    public void send(String text) {
-      ByteBuffer frame =
-          ByteBuffer.wrap(StandInFrameDecoder.frame(text.getBytes(StandardCharsets.US_ASCII)));
-      while (frame.hasRemaining()) {
-        assertThat(connection.write(frame)).as("client write").isPositive();
+    public void sendRaw(byte[] bytes) {
+      ByteBuffer out = ByteBuffer.wrap(bytes);
+      while (out.hasRemaining()) {
+        assertThat(connection.write(out)).as("client write").isPositive();
       }
     }
 
