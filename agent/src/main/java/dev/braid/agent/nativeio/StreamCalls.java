@@ -41,6 +41,7 @@ final class StreamCalls {
   static final int EINPROGRESS = 115;
   static final int ENOPROTOOPT = 92;
   static final int ECONNABORTED = 103;
+  static final int ETIMEDOUT = 110;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout STATE = Linker.Option.captureStateLayout();

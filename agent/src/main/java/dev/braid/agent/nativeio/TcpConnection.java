@@ -97,7 +97,8 @@ public final class TcpConnection implements AutoCloseable {
         int ready =
             StreamCalls.pollOne(raw, StreamCalls.POLLOUT, (int) Math.max(1, timeout.toMillis()));
         if (ready == 0) {
-          throw new NativeIoException("connect", 110, what + " (no answer in " + timeout + ")");
+          throw new NativeIoException(
+              "connect", StreamCalls.ETIMEDOUT, what + " (no answer in " + timeout + ")");
         }
         rc = -StreamCalls.getInt(raw, Linux.SOL_SOCKET, StreamCalls.SO_ERROR);
       }
