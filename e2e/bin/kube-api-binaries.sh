@@ -14,7 +14,7 @@ if [[ -x "$OUT/kube-apiserver" && -x "$OUT/kubectl" && -x "$OUT/etcd" ]]; then
   echo "kube-api binaries present in $OUT"
   exit 0
 fi
-command -v go >/dev/null || { echo "error: go is required to build the kube-api test binaries" >&2; exit 1; }
+command -v go >/dev/null || { echo "error: go (1.24 or newer) is required to build the kube-api test binaries" >&2; exit 1; }
 
 export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local
 MINOR="${K8S_VERSION#*.}"; MINOR="${MINOR%%.*}"

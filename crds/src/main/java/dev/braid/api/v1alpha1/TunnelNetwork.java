@@ -1,12 +1,14 @@
 package dev.braid.api.v1alpha1;
 
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Address pools for tunnel endpoints; the gateway takes the first address of each. */
 public class TunnelNetwork {
   /** IPv4 pool, e.g. {@code 10.8.0.0/24}. */
   @Required
+  @Size(max = 18)
   @ValidationRule(
       value = "isCIDR(self) && cidr(self).ip().family() == 4 && cidr(self).prefixLength() <= 30",
       message =
@@ -18,6 +20,7 @@ public class TunnelNetwork {
   public String ipv4;
 
   /** Optional IPv6 pool, e.g. {@code fd00:8::/64}. */
+  @Size(max = 43)
   @ValidationRule(
       value = "isCIDR(self) && cidr(self).ip().family() == 6 && cidr(self).prefixLength() <= 124",
       message =

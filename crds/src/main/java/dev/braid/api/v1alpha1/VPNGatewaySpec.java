@@ -1,5 +1,6 @@
 package dev.braid.api.v1alpha1;
 
+import dev.braid.api.schema.Items;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -47,6 +48,7 @@ public class VPNGatewaySpec {
   public List<Toleration> tolerations;
 
   /** PriorityClass of the gateway pods. */
+  @Size(max = 253)
   public String priorityClassName;
 
   /** Tunnel address pools. */
@@ -60,8 +62,9 @@ public class VPNGatewaySpec {
 
   /** Networks pushed to clients as routes through the tunnel (CIDR, IPv4 or IPv6). */
   @Size(max = 256)
-  @ValidationRule(
-      value = "self.all(r, isCIDR(r))",
+  @Items(
+      maxLength = 43,
+      rule = "isCIDR(self)",
       message = "spec.routes must hold CIDRs such as 10.96.0.0/12 or fd00::/8")
   public List<String> routes;
 
