@@ -35,12 +35,18 @@ public final class BraidOperator implements AutoCloseable {
   /** Runs until the JVM is stopped. */
   public static void main(String[] args) throws IOException {
     OperatorSettings settings = OperatorSettings.current();
-    BraidOperator running = start(new KubernetesClientBuilder().build(), settings);
+    BraidOperator running = start(new KubernetesClientBuilder().build(), settings, true);
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "braid-operator-shutdown"));
   }
 
-  /** Starts the reconcilers and the health server; the caller owns the client. */
-  public static BraidOperator start(KubernetesClient client, OperatorSettings settings)
+  /**
+   * Starts the reconcilers and the health server; the caller owns the client.
+   *
+   * @param exitOnLostLease end the JVM when leadership is lost (a process must not reconcile
+   *     without the Lease); false for operators embedded in tests
+   */
+  public static BraidOperator start(
+      KubernetesClient client, OperatorSettings settings, boolean exitOnLostLease)
       throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -57,7 +63,14 @@ public final class BraidOperator implements AutoCloseable {
               if (settings.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
+                        OperatorSettings.LEASE_NAME,
+                        settings.leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        null,
+                        null,
+                        exitOnLostLease));
               }
             });
     operator.register(new VPNGatewayReconciler());

@@ -151,7 +151,10 @@ public final class AgentDaemonSet {
     return new EnvVarBuilder()
         .withName(name)
         .withNewValueFrom()
+        // fieldRef is atomic for server-side apply: spell out the default apiVersion, or the
+        // applied and the live object differ forever and every reconcile re-applies
         .withNewFieldRef()
+        .withApiVersion("v1")
         .withFieldPath(path)
         .endFieldRef()
         .endValueFrom()

@@ -47,6 +47,11 @@ public class ClientProfileSecretDependent
   }
 
   @Override
+  protected void addReferenceHandlingMetadata(Secret desired, VPNClient primary) {
+    desired.getMetadata().setOwnerReferences(List.of(Owners.controller(primary)));
+  }
+
+  @Override
   protected ResourceID targetSecondaryResourceID(VPNClient primary, Context<VPNClient> context) {
     return new ResourceID(
         GatewayNames.clientProfile(primary.getMetadata().getName()),

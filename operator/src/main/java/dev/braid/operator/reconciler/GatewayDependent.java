@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.List;
 
 /**
  * A dependent of a gateway whose name follows from the gateway's name, so JOSDK finds the actual
@@ -19,6 +20,12 @@ abstract class GatewayDependent<R extends HasMetadata>
 
   /** Name of the owned object for a gateway name. */
   abstract String objectName(String gateway);
+
+  /** The gateway is the controller of the object, so {@code kubectl describe} says who owns it. */
+  @Override
+  protected void addReferenceHandlingMetadata(R desired, VPNGateway primary) {
+    desired.getMetadata().setOwnerReferences(List.of(Owners.controller(primary)));
+  }
 
   @Override
   protected ResourceID targetSecondaryResourceID(VPNGateway primary, Context<VPNGateway> context) {
