@@ -2,6 +2,7 @@ package dev.braid.operator.model;
 
 import dev.braid.api.config.AgentConfig;
 import dev.braid.api.config.AgentConfigParser;
+import dev.braid.api.config.ReloadScope;
 import dev.braid.api.v1alpha1.ControlChannelProtection;
 import dev.braid.api.v1alpha1.DataCipher;
 import dev.braid.api.v1alpha1.GatewayMode;
@@ -85,14 +86,7 @@ public final class AgentConfigRenderer {
    * ciphers, keepalive, renegotiation, CRL) the agents reload without dropping sessions.
    */
   public static String restartHash(AgentConfig config) {
-    AgentConfig c = AgentConfigParser.copy(config);
-    c.gateway.generation = null;
-    c.routes = List.of();
-    c.dns = null;
-    c.ciphers = List.of();
-    c.keepalive = null;
-    c.renegotiateSeconds = null;
-    return hash(AgentConfigParser.render(c));
+    return hash(AgentConfigParser.render(ReloadScope.restartRelevant(config)));
   }
 
   /** Short SHA-256 of text. */
