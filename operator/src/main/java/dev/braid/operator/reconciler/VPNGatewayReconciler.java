@@ -94,11 +94,12 @@ public class VPNGatewayReconciler implements Reconciler<VPNGateway> {
   @Override
   public UpdateControl<VPNGateway> reconcile(VPNGateway gateway, Context<VPNGateway> context) {
     String namespace = gateway.getMetadata().getNamespace();
+    Optional<Secret> ownSecret = ownTlsSecret(gateway, context);
     List<SpecProblem> problems =
         GatewayValidator.validate(
             gateway,
             context.getPrimaryCache().list(namespace).toList(),
-            tlsSecretKeys(gateway, context));
+            ownSecret.map(secret -> SecretData.decode(secret).keySet()));
     if (problems.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     } else {
@@ -116,7 +117,7 @@ public class VPNGatewayReconciler implements Reconciler<VPNGateway> {
                 problems,
                 context.getSecondaryResource(DaemonSet.class).orElse(null),
                 List.copyOf(context.getSecondaryResources(VPNGatewayNode.class)),
-                serverCertificateNotAfter(gateway, context),
+                notAfter(mountedTlsSecret(gateway, ownSecret, context)),
                 gateway.getStatus(),
                 clock.instant()));
     announceNewProblems(gateway, status, context);
@@ -146,38 +147,36 @@ public class VPNGatewayReconciler implements Reconciler<VPNGateway> {
     }
   }
 
-  private static Optional<Set<String>> tlsSecretKeys(
-      VPNGateway gateway, Context<VPNGateway> context) {
+  /** The Secret the spec names, read directly (it carries no label the informers select on). */
+  private static Optional<Secret> ownTlsSecret(VPNGateway gateway, Context<VPNGateway> context) {
     var tls = gateway.getSpec().tls;
     if (tls == null || tls.secretName == null) {
       return Optional.empty();
     }
-    Secret secret =
+    return Optional.ofNullable(
         context
             .getClient()
             .secrets()
             .inNamespace(gateway.getMetadata().getNamespace())
             .withName(tls.secretName)
-            .get();
-    if (secret == null) {
-      return Optional.empty();
-    }
-    return Optional.of(SecretData.decode(secret).keySet());
+            .get());
   }
 
-  private static String serverCertificateNotAfter(VPNGateway gateway, Context<VPNGateway> context) {
+  /** The Secret the agents mount: the spec's own, or the operator's PKI Secret from the cache. */
+  private static Secret mountedTlsSecret(
+      VPNGateway gateway, Optional<Secret> own, Context<VPNGateway> context) {
     var tls = gateway.getSpec().tls;
-    Secret secret =
-        tls == null || tls.secretName == null
-            ? context.getSecondaryResources(Secret.class).stream()
-                .filter(
-                    s ->
-                        s.getMetadata()
-                            .getName()
-                            .equals(GatewayNames.pki(gateway.getMetadata().getName())))
-                .findFirst()
-                .orElse(null)
-            : null;
+    if (tls != null && tls.secretName != null) {
+      return own.orElse(null);
+    }
+    String name = GatewayNames.pki(gateway.getMetadata().getName());
+    return context.getSecondaryResources(Secret.class).stream()
+        .filter(s -> s.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String notAfter(Secret secret) {
     String pem = SecretData.decode(secret).get(GatewayPki.TLS_CRT);
     if (pem == null) {
       return null;

@@ -1,6 +1,7 @@
 package dev.braid.operator.reconciler;
 
 import static dev.braid.operator.testing.Gateways.gateway;
+import static dev.braid.operator.testing.Gateways.publish;
 import static dev.braid.operator.testing.Gateways.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -194,24 +195,6 @@ class VPNClientReconcilerIT {
     c.setSpec(new VPNClientSpec());
     c.getSpec().gateway = gateway;
     return c;
-  }
-
-  private static void publish(KubernetesClient agent, VPNGatewayNode report) {
-    var nodes =
-        agent.resources(VPNGatewayNode.class).inNamespace(report.getMetadata().getNamespace());
-    var status = report.getStatus();
-    if (nodes.withName(report.getMetadata().getName()).get() == null) {
-      report.setStatus(null);
-      nodes.resource(report).create();
-      report.setStatus(status);
-    }
-    nodes
-        .withName(report.getMetadata().getName())
-        .editStatus(
-            n -> {
-              n.setStatus(status);
-              return n;
-            });
   }
 
   private static Secret awaitSecret(String ns, String name, Predicate<Secret> condition) {

@@ -1,6 +1,7 @@
 package dev.braid.operator.reconciler;
 
 import static dev.braid.operator.testing.Gateways.gateway;
+import static dev.braid.operator.testing.Gateways.publish;
 import static dev.braid.operator.testing.Gateways.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import dev.braid.api.config.AgentConfig;
 import dev.braid.api.config.AgentConfigParser;
 import dev.braid.api.v1alpha1.VPNGateway;
-import dev.braid.api.v1alpha1.VPNGatewayNode;
 import dev.braid.api.v1alpha1.VPNGatewayStatus;
 import dev.braid.operator.model.Conditions;
 import dev.braid.operator.model.GatewayNames;
@@ -412,24 +412,6 @@ class VPNGatewayReconcilerIT {
         .formatted(ns, mtu);
   }
 
-  private static void publish(KubernetesClient agent, VPNGatewayNode report) {
-    var nodes =
-        agent.resources(VPNGatewayNode.class).inNamespace(report.getMetadata().getNamespace());
-    var status = report.getStatus();
-    if (nodes.withName(report.getMetadata().getName()).get() == null) {
-      report.setStatus(null);
-      nodes.resource(report).create();
-      report.setStatus(status);
-    }
-    nodes
-        .withName(report.getMetadata().getName())
-        .editStatus(
-            n -> {
-              n.setStatus(status);
-              return n;
-            });
-  }
-
   private static void setDaemonSetStatus(DaemonSet ds, int desired, int updated, int ready) {
     admin
         .resources(DaemonSet.class)
@@ -451,16 +433,18 @@ class VPNGatewayReconcilerIT {
             });
   }
 
+  /** Changes the spec as a user would; retried when the operator's status write won the race. */
   private static void editSpec(
       String ns, String name, java.util.function.Consumer<VPNGateway> change) {
-    admin
-        .resources(VPNGateway.class)
-        .inNamespace(ns)
-        .withName(name)
-        .edit(
-            g -> {
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              VPNGateway g = admin.resources(VPNGateway.class).inNamespace(ns).withName(name).get();
               change.accept(g);
-              return g;
+              admin.resource(g).update();
+              return true;
             });
   }
 

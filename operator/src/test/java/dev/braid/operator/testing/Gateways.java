@@ -14,6 +14,7 @@ import dev.braid.api.v1alpha1.VPNGatewayNodeStatus;
 import dev.braid.api.v1alpha1.VPNGatewaySpec;
 import dev.braid.operator.model.GatewayNames;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -78,6 +79,25 @@ public final class Gateways {
     s.sessionCount = commonNames.length;
     n.setStatus(s);
     return n;
+  }
+
+  /** Writes a report the way an agent does: create the object once, then its status. */
+  public static void publish(KubernetesClient agent, VPNGatewayNode report) {
+    var nodes =
+        agent.resources(VPNGatewayNode.class).inNamespace(report.getMetadata().getNamespace());
+    VPNGatewayNodeStatus status = report.getStatus();
+    if (nodes.withName(report.getMetadata().getName()).get() == null) {
+      report.setStatus(null);
+      nodes.resource(report).create();
+      report.setStatus(status);
+    }
+    nodes
+        .withName(report.getMetadata().getName())
+        .editStatus(
+            n -> {
+              n.setStatus(status);
+              return n;
+            });
   }
 
   /** Marks a report as failing with an error. */
