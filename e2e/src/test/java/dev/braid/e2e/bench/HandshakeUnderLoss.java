@@ -1,0 +1,149 @@
+package dev.braid.e2e.bench;
+
+import dev.braid.e2e.harness.Command;
+import dev.braid.e2e.harness.Netns;
+import dev.braid.e2e.harness.OpenSslPki;
+import dev.braid.e2e.harness.OpenVpnConfigs;
+import dev.braid.e2e.harness.OpenVpnConfigs.ControlChannel;
+import dev.braid.e2e.harness.OpenVpnProcess;
+import dev.braid.e2e.harness.PacketLoss;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Seed 000 made measurable: how long a stock OpenVPN 2.6 client takes to reach "Initialization
+ * Sequence Completed" when (a) half of the ACK packets it sends are lost, (b) 30% of all its
+ * packets are lost both ways. Each gateway under test serves the same client on the same topology
+ * with the same certificates.
+ *
+ * <p>Arguments: {@code runs=20 cases=acks50,random30 gateways=stock cap=120}. Prints one table.
+ */
+public final class HandshakeUnderLoss {
+  /** A server the client connects to, started in the server namespace. */
+  interface Gateway extends AutoCloseable {
+    String name();
+
+    @Override
+    void close() throws Exception;
+  }
+
+  private HandshakeUnderLoss() {}
+
+  /** Runs the benchmark; see the class comment for the arguments. */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts =
+        new LinkedHashMap<>(
+            Map.of("runs", "20", "cases", "acks50,random30", "gateways", "stock", "cap", "120"));
+    for (String a : args) {
+      String[] kv = a.split("=", 2);
+      if (kv.length != 2 || !opts.containsKey(kv[0])) {
+        throw new IllegalArgumentException("unknown argument " + a + "; known: " + opts.keySet());
+      }
+      opts.put(kv[0], kv[1]);
+    }
+    int runs = Integer.parseInt(opts.get("runs"));
+    Duration cap = Duration.ofSeconds(Long.parseLong(opts.get("cap")));
+    Command.require("ip", "openvpn", "openssl", "nft");
+
+    Path dir = Files.createTempDirectory("braid-handshake");
+    OpenSslPki pki = OpenSslPki.create(dir.resolve("pki"), "gateway");
+    pki.client("alice");
+    List<String> rows = new ArrayList<>();
+    try (Netns server = Netns.create("srv");
+        Netns client = Netns.create("cli")) {
+      Netns.link(server, List.of("10.77.0.1/24"), client, List.of("10.77.0.2/24"), "wan0");
+      for (String gatewayName : opts.get("gateways").split(",")) {
+        try (Gateway gateway = start(gatewayName, server, pki, dir)) {
+          for (String c : opts.get("cases").split(",")) {
+            applyCase(client, c);
+            List<Double> seconds = new ArrayList<>();
+            int failed = 0;
+            for (int i = 0; i < runs; i++) {
+              Optional<Duration> t = handshake(client, pki, dir, cap);
+              if (t.isPresent()) {
+                seconds.add(t.get().toMillis() / 1000.0);
+              } else {
+                failed++;
+              }
+              System.err.printf(
+                  "%s %s run %d: %s%n",
+                  gateway.name(), c, i + 1, t.map(Duration::toString).orElse("FAILED"));
+            }
+            PacketLoss.clear(client);
+            seconds.sort(null);
+            rows.add(
+                String.format(
+                    "| %-8s | %-9s | %4d | %6d | %8.2f | %8.2f | %8.2f |",
+                    gateway.name(),
+                    c,
+                    runs,
+                    failed,
+                    Percentiles.of(seconds, 50),
+                    Percentiles.of(seconds, 90),
+                    seconds.isEmpty() ? Double.NaN : seconds.getLast()));
+          }
+        }
+      }
+    }
+    System.out.println("| gateway  | case      | runs | failed | median s |    p90 s |    max s |");
+    System.out.println("|----------|-----------|------|--------|----------|----------|----------|");
+    rows.forEach(System.out::println);
+  }
+
+  private static Gateway start(String name, Netns server, OpenSslPki pki, Path dir)
+      throws Exception {
+    return switch (name) {
+      case "stock" -> {
+        OpenVpnProcess p =
+            OpenVpnProcess.start(
+                server,
+                dir.resolve("stock-server.conf"),
+                OpenVpnConfigs.server(pki, 1194, "udp", ControlChannel.TLS_CRYPT));
+        if (p.awaitLine("Initialization Sequence Completed", Duration.ofSeconds(20)).isEmpty()) {
+          throw new IllegalStateException("stock server did not start:\n" + p.log());
+        }
+        yield new Gateway() {
+          @Override
+          public String name() {
+            return "stock";
+          }
+
+          @Override
+          public void close() throws Exception {
+            p.close();
+          }
+        };
+      }
+      default -> throw new IllegalArgumentException("unknown gateway " + name + " (known: stock)");
+    };
+  }
+
+  private static void applyCase(Netns client, String c) {
+    if (c.startsWith("acks")) {
+      PacketLoss.outgoingAcks(client, Integer.parseInt(c.substring(4)));
+    } else if (c.startsWith("random")) {
+      PacketLoss.randomBothWays(client, Integer.parseInt(c.substring(6)));
+    } else {
+      throw new IllegalArgumentException("unknown case " + c + " (acksN or randomN)");
+    }
+  }
+
+  private static Optional<Duration> handshake(Netns client, OpenSslPki pki, Path dir, Duration cap)
+      throws Exception {
+    String config =
+        OpenVpnConfigs.client(
+                pki, "alice", "10.77.0.1", 1194, "udp", ControlChannel.TLS_CRYPT, "AES-256-GCM")
+            + "hand-window "
+            + cap.toSeconds()
+            + "\n";
+    try (OpenVpnProcess p = OpenVpnProcess.start(client, dir.resolve("client.conf"), config)) {
+      return p.awaitLine(OpenVpnProcess.CONNECTED, cap);
+    }
+  }
+}
