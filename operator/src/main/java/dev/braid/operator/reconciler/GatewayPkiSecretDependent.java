@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.time.Clock;
 
@@ -36,12 +37,27 @@ public class GatewayPkiSecretDependent extends GatewayDependent<Secret> {
     return GatewayNames.pki(gateway);
   }
 
+  /** Compares content only: the resourceVersion guard is for the apply, not for matching. */
+  @Override
+  public Matcher.Result<Secret> match(
+      Secret actual, Secret desired, VPNGateway primary, Context<VPNGateway> context) {
+    Secret content =
+        new SecretBuilder(desired).editMetadata().withResourceVersion(null).endMetadata().build();
+    return Matcher.Result.computed(
+        super.match(actual, content, primary, context).matched(), desired);
+  }
+
   @Override
   protected Secret desired(VPNGateway gateway, Context<VPNGateway> context) {
     String name = gateway.getMetadata().getName();
-    var existing = SecretData.decode(getSecondaryResource(gateway, context).orElse(null));
+    Secret actual = getSecondaryResource(gateway, context).orElse(null);
+    var existing = SecretData.decode(actual);
     return new SecretBuilder()
         .withNewMetadata()
+        // apply only onto the version this was computed from: a revocation written meanwhile by
+        // the VPNClient cleaner makes the apply fail and the reconcile retry with it, instead of
+        // a forced apply putting the old CRL back
+        .withResourceVersion(actual == null ? null : actual.getMetadata().getResourceVersion())
         .withName(GatewayNames.pki(name))
         .withNamespace(gateway.getMetadata().getNamespace())
         .withLabels(GatewayNames.labels(name, GatewayNames.PKI))

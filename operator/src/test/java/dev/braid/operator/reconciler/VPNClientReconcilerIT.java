@@ -171,6 +171,30 @@ class VPNClientReconcilerIT {
     Secret pki = admin.secrets().inNamespace(ns).withName(GatewayNames.pki("office")).get();
     assertThat(GatewayPki.revokedSerials(SecretData.decode(pki).get(GatewayPki.CRL)))
         .containsKey(new BigInteger(status.certificateSerial, 16));
+
+    // the gateway's next reconcile applies its PKI Secret again and must keep the revocation
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              VPNGateway g =
+                  admin.resources(VPNGateway.class).inNamespace(ns).withName("office").get();
+              g.getSpec().routes = java.util.List.of("10.96.0.0/12");
+              admin.resource(g).update();
+              return true;
+            });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> admin.configMaps().inNamespace(ns).withName(GatewayNames.config("office")).get(),
+            cm -> cm.getData().get("agent.yaml").contains("10.96.0.0/12"));
+    assertThat(
+            GatewayPki.revokedSerials(
+                SecretData.decode(
+                        admin.secrets().inNamespace(ns).withName(GatewayNames.pki("office")).get())
+                    .get(GatewayPki.CRL)))
+        .containsKey(new BigInteger(status.certificateSerial, 16));
   }
 
   @Test
