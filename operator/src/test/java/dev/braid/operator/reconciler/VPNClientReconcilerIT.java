@@ -53,6 +53,19 @@ class VPNClientReconcilerIT {
     String ns = cluster.namespace("client");
     VPNGateway gw = admin.resource(gateway(ns, "office")).create();
     Secret pki = awaitSecret(ns, GatewayNames.pki("office"), s -> true);
+    // agents start only once their RoleBinding exists (the DaemonSet depends on it); so does this
+    // one
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                admin
+                        .rbac()
+                        .roleBindings()
+                        .inNamespace(ns)
+                        .withName(GatewayNames.agent("office"))
+                        .get()
+                    != null);
     KubernetesClient agent = cluster.agent(ns, "office");
     VPNGatewayNode node = report(gw, "node-a", gw.getMetadata().getGeneration());
     publish(agent, node);

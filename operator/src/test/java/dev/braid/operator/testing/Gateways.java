@@ -15,9 +15,12 @@ import dev.braid.api.v1alpha1.VPNGatewaySpec;
 import dev.braid.operator.model.GatewayNames;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.awaitility.Awaitility;
 
 /** Test objects: gateways and the reports a test agent writes. */
 public final class Gateways {
@@ -81,22 +84,35 @@ public final class Gateways {
     return n;
   }
 
-  /** Writes a report the way an agent does: create the object once, then its status. */
+  /**
+   * Writes a report the way an agent does: create the object once, then its status. Retried for a
+   * while, because the API server's authorizer learns about a new RoleBinding asynchronously.
+   */
   public static void publish(KubernetesClient agent, VPNGatewayNode report) {
     var nodes =
         agent.resources(VPNGatewayNode.class).inNamespace(report.getMetadata().getNamespace());
     VPNGatewayNodeStatus status = report.getStatus();
-    if (nodes.withName(report.getMetadata().getName()).get() == null) {
-      report.setStatus(null);
-      nodes.resource(report).create();
-      report.setStatus(status);
-    }
-    nodes
-        .withName(report.getMetadata().getName())
-        .editStatus(
-            n -> {
-              n.setStatus(status);
-              return n;
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .until(
+            () -> {
+              if (nodes.withName(report.getMetadata().getName()).get() == null) {
+                report.setStatus(null);
+                try {
+                  nodes.resource(report).create();
+                } finally {
+                  report.setStatus(status);
+                }
+              }
+              nodes
+                  .withName(report.getMetadata().getName())
+                  .editStatus(
+                      n -> {
+                        n.setStatus(status);
+                        return n;
+                      });
+              return true;
             });
   }
 
