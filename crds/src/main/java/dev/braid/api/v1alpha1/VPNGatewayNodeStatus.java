@@ -32,6 +32,12 @@ public class VPNGatewayNodeStatus {
   /** Packets dropped, by reason. */
   public Map<String, Long> drops;
 
+  /**
+   * Addresses of this node that clients can reach (host IPs, or the uplink addresses); the operator
+   * writes them as {@code remote} lines into client profiles.
+   */
+  public List<String> addresses = new ArrayList<>();
+
   /** The most recent error, if any. */
   public AgentError lastError;
 

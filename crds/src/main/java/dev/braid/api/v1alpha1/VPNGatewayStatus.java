@@ -35,6 +35,9 @@ public class VPNGatewayStatus {
   /** Established client sessions over all nodes. */
   public Integer sessions;
 
+  /** Expiry of the gateway's server certificate (RFC 3339), renewed before it is reached. */
+  public String serverCertificateNotAfter;
+
   /** One summary per node, from that node's {@link VPNGatewayNode}. */
   public List<GatewayNodeSummary> nodes = new ArrayList<>();
 }

@@ -104,6 +104,7 @@ public final class KubeApiServerFixture implements AutoCloseable {
                 c ->
                     c != null
                         && c.getStatus() != null
+                        && c.getStatus().getConditions() != null
                         && c.getStatus().getConditions().stream()
                             .anyMatch(
                                 x ->

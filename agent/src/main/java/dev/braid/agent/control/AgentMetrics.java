@@ -1,0 +1,115 @@
+package dev.braid.agent.control;
+
+import dev.braid.api.v1alpha1.PathStatus;
+import dev.braid.api.v1alpha1.SessionStatus;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The agent's metrics in the Prometheus text format (0.0.4), written directly from a snapshot: the
+ * data plane's counters already live per worker, so a metrics library would only copy them.
+ */
+public final class AgentMetrics {
+  private AgentMetrics() {}
+
+  /**
+   * Counters of the control side itself.
+   *
+   * @param configApplied configs applied since start
+   * @param configRefused configs refused since start
+   * @param statusWrites VPNGatewayNode writes since start
+   * @param statusFailures failed VPNGatewayNode writes since start
+   */
+  public record ControlCounters(
+      long configApplied, long configRefused, long statusWrites, long statusFailures) {}
+
+  /** Renders every metric. */
+  public static String render(DataPlaneStatus.Snapshot s, ControlCounters c) {
+    StringBuilder out = new StringBuilder();
+    gauge(
+        out, "braid_agent_serving", "1 when the data plane accepts sessions", s.serving() ? 1 : 0);
+    gauge(out, "braid_agent_workers", "Data-plane workers running", s.workers());
+    gauge(out, "braid_agent_sessions", "Established sessions", s.sessions().size());
+    counter(out, "braid_agent_handshakes_total", "Completed handshakes", s.handshakes());
+    counter(
+        out, "braid_agent_retransmits_total", "Control-channel retransmissions", s.retransmits());
+    labelled(out, "braid_agent_drops_total", "Dropped packets by reason", "reason", s.drops());
+    labelled(
+        out,
+        "braid_agent_disconnects_total",
+        "Ended TCP sessions by cause",
+        "cause",
+        s.disconnects());
+    header(out, "braid_agent_path_bytes_total", "Bytes per path and direction", "counter");
+    for (SessionStatus session : s.sessions()) {
+      for (PathStatus p : session.paths) {
+        String labels =
+            "peer=\""
+                + esc(session.commonName)
+                + "\",local=\""
+                + esc(p.local)
+                + "\",remote=\""
+                + esc(p.remote)
+                + "\"";
+        out.append("braid_agent_path_bytes_total{")
+            .append(labels)
+            .append(",direction=\"in\"} ")
+            .append(p.bytesIn == null ? 0 : p.bytesIn)
+            .append('\n');
+        out.append("braid_agent_path_bytes_total{")
+            .append(labels)
+            .append(",direction=\"out\"} ")
+            .append(p.bytesOut == null ? 0 : p.bytesOut)
+            .append('\n');
+      }
+    }
+    labelled(
+        out,
+        "braid_agent_config_reloads_total",
+        "Config reloads by result",
+        "result",
+        new TreeMap<>(Map.of("applied", c.configApplied(), "refused", c.configRefused())));
+    labelled(
+        out,
+        "braid_agent_status_writes_total",
+        "VPNGatewayNode writes by result",
+        "result",
+        new TreeMap<>(Map.of("ok", c.statusWrites(), "failed", c.statusFailures())));
+    return out.toString();
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    header(out, name, help, "gauge");
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void counter(StringBuilder out, String name, String help, long value) {
+    header(out, name, help, "counter");
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void labelled(
+      StringBuilder out, String name, String help, String label, Map<String, Long> values) {
+    header(out, name, help, "counter");
+    new TreeMap<>(values)
+        .forEach(
+            (k, v) ->
+                out.append(name)
+                    .append('{')
+                    .append(label)
+                    .append("=\"")
+                    .append(esc(k))
+                    .append("\"} ")
+                    .append(v)
+                    .append('\n'));
+  }
+
+  private static void header(StringBuilder out, String name, String help, String type) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static String esc(String v) {
+    return v == null ? "" : v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+}

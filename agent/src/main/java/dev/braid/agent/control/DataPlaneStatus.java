@@ -1,0 +1,41 @@
+package dev.braid.agent.control;
+
+import dev.braid.api.v1alpha1.KernelCapabilities;
+import dev.braid.api.v1alpha1.SessionStatus;
+import java.util.List;
+import java.util.Map;
+
+/** What the data plane tells the control side; called from the control thread, must be cheap. */
+@FunctionalInterface
+public interface DataPlaneStatus {
+  /** A consistent snapshot of sessions, counters and capabilities. */
+  Snapshot snapshot();
+
+  /**
+   * One snapshot.
+   *
+   * @param serving sockets and TUN queues are up and sessions are accepted
+   * @param workers workers running
+   * @param sessions established sessions with their paths and per-path byte counters
+   * @param capabilities kernel features probed at start
+   * @param handshakes completed handshakes since start
+   * @param retransmits control-channel retransmissions since start
+   * @param drops dropped packets by reason since start
+   * @param disconnects ended TCP sessions by cause since start
+   */
+  record Snapshot(
+      boolean serving,
+      int workers,
+      List<SessionStatus> sessions,
+      KernelCapabilities capabilities,
+      long handshakes,
+      long retransmits,
+      Map<String, Long> drops,
+      Map<String, Long> disconnects) {
+
+    /** A data plane that is not (yet) serving. */
+    public static Snapshot idle() {
+      return new Snapshot(false, 0, List.of(), null, 0, 0, Map.of(), Map.of());
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.braid.agent.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.api.v1alpha1.PathStatus;
+import dev.braid.api.v1alpha1.SessionStatus;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentMetricsTest {
+  @Test
+  void rendersSessionsCountersDropsAndBytesPerPath() {
+    SessionStatus s = new SessionStatus();
+    s.commonName = "alice";
+    PathStatus p = new PathStatus();
+    p.local = "192.0.2.1:1194";
+    p.remote = "198.51.100.7:5000";
+    p.bytesIn = 100L;
+    p.bytesOut = 200L;
+    s.paths = List.of(p);
+    var snapshot =
+        new DataPlaneStatus.Snapshot(
+            true, 4, List.of(s), null, 3, 9, Map.of("bad-hmac", 2L, "no-session", 5L), Map.of());
+
+    String text = AgentMetrics.render(snapshot, new AgentMetrics.ControlCounters(1, 2, 3, 0));
+
+    assertThat(text.lines())
+        .contains(
+            "braid_agent_sessions 1",
+            "braid_agent_handshakes_total 3",
+            "braid_agent_retransmits_total 9",
+            "braid_agent_drops_total{reason=\"bad-hmac\"} 2",
+            "braid_agent_drops_total{reason=\"no-session\"} 5",
+            "braid_agent_path_bytes_total{peer=\"alice\",local=\"192.0.2.1:1194\",remote=\"198.51.100.7:5000\",direction=\"in\"} 100",
+            "braid_agent_config_reloads_total{result=\"refused\"} 2",
+            "# TYPE braid_agent_drops_total counter");
+  }
+}

@@ -1,0 +1,96 @@
+package dev.braid.api.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.braid.api.v1alpha1.DataCipher;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigParserTest {
+  private static final String VALID =
+      """
+      gateway: {name: edge, namespace: vpn}
+      listen: {port: 1194, transports: [UDP, TCP]}
+      pools: {ipv4: 10.8.0.0/24, ipv6: "fd00:8::/64"}
+      routes: [10.96.0.0/12]
+      dns: {servers: [10.96.0.10]}
+      tls:
+        caFile: /etc/braid/tls/ca.crt
+        certFile: /etc/braid/tls/tls.crt
+        keyFile: /etc/braid/tls/tls.key
+        controlChannelKeyFile: /etc/braid/tls/tls-crypt.key
+      ciphers: [AES-256-GCM, CHACHA20-POLY1305]
+      keepalive: {intervalSeconds: 10, timeoutSeconds: 60}
+      """;
+
+  @Test
+  void parsesAValidDocumentAndRendersItBackUnchanged() throws Exception {
+    AgentConfig config = AgentConfigParser.parse(VALID, "test");
+
+    assertThat(config.listen.port).isEqualTo(1194);
+    assertThat(config.ciphers)
+        .containsExactly(DataCipher.AES_256_GCM, DataCipher.CHACHA20_POLY1305);
+    assertThat(config.control.httpPort).isEqualTo(9464);
+    String rendered = AgentConfigParser.render(config);
+    assertThat(AgentConfigParser.render(AgentConfigParser.parse(rendered, "again")))
+        .isEqualTo(rendered);
+  }
+
+  @Test
+  void unknownFieldIsReportedWithItsPath() {
+    assertThatThrownBy(() -> AgentConfigParser.parse(VALID + "tls2: {}\n", "cm/edge"))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e -> assertThat(e.problems()).extracting(ConfigProblem::path).containsExactly("tls2"))
+        .hasMessageContaining("cm/edge");
+  }
+
+  @Test
+  void wrongTypeDeepInsideIsReportedWithItsPath() {
+    String text = VALID.replace("port: 1194", "port: many");
+    assertThatThrownBy(() -> AgentConfigParser.parse(text, "f"))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(ConfigProblem::path)
+                    .containsExactly("listen.port"));
+  }
+
+  @Test
+  void everySemanticProblemIsCollectedWithItsPath() {
+    String text =
+        VALID
+            .replace("10.96.0.0/12", "10.8.0.128/25")
+            .replace("10.96.0.10", "not-an-ip")
+            .replace("timeoutSeconds: 60", "timeoutSeconds: 15")
+            .replace("controlChannelKeyFile: /etc/braid/tls/tls-crypt.key", "crlFile: /x");
+    assertThatThrownBy(() -> AgentConfigParser.parse(text, "f"))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(ConfigProblem::path)
+                    .containsExactly(
+                        "routes[0]",
+                        "dns.servers[0]",
+                        "tls.controlChannelKeyFile",
+                        "keepalive.timeoutSeconds"));
+  }
+
+  @Test
+  void poolWithHostBitsIsRefused() {
+    List<ConfigProblem> problems = assertProblems(VALID.replace("10.8.0.0/24", "10.8.0.1/24"));
+    assertThat(problems.getFirst().message()).contains("host bits set");
+  }
+
+  private static List<ConfigProblem> assertProblems(String text) {
+    try {
+      AgentConfigParser.parse(text, "f");
+    } catch (InvalidConfigException e) {
+      return e.problems();
+    }
+    throw new AssertionError("document was accepted");
+  }
+}
