@@ -93,6 +93,24 @@ public final class TestPki {
     return new Issued(cert, k, pem(cert), pem(k.getPrivate()));
   }
 
+  /** A client TLS context presenting {@code cert} (none if null) and trusting this CA. */
+  public javax.net.ssl.SSLContext clientContext(Issued cert) throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    if (cert != null) {
+      ks.setKeyEntry(
+          "c", cert.keys().getPrivate(), new char[0], new X509Certificate[] {cert.certificate()});
+    }
+    ks.setCertificateEntry("ca", ca.certificate());
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+    kmf.init(ks, new char[0]);
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+    tmf.init(ks);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
   private static BigInteger serial() {
     return BigInteger.valueOf(SERIAL.incrementAndGet());
   }

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.testing.TestPki;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.HexFormat;
 import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,19 +28,7 @@ class TlsPumpTest {
 
   static SSLEngine clientEngine(TestPki pki, TestPki.Issued cert, String protocol)
       throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    if (cert != null) {
-      ks.setKeyEntry(
-          "c", cert.keys().getPrivate(), new char[0], new X509Certificate[] {cert.certificate()});
-    }
-    ks.setCertificateEntry("ca", pki.ca().certificate());
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-    kmf.init(ks, new char[0]);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(ks);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    SSLContext ctx = pki.clientContext(cert);
     SSLEngine e = ctx.createSSLEngine();
     e.setUseClientMode(true);
     e.setEnabledProtocols(new String[] {protocol});
