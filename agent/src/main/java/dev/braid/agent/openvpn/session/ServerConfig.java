@@ -52,6 +52,21 @@ public record ServerConfig(
         () -> System.currentTimeMillis() / 1000);
   }
 
+  public ServerConfig withPing(Duration interval) {
+    return new ServerConfig(
+        wrap,
+        tls,
+        ciphers,
+        reliable,
+        handWindow,
+        interval,
+        pingRestart,
+        transitionWindow,
+        tlsChunk,
+        extraPush,
+        wallSeconds);
+  }
+
   public ServerConfig withReliable(ReliableConfig r) {
     return new ServerConfig(
         wrap,

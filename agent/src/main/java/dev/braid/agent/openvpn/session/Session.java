@@ -30,7 +30,9 @@ import javax.net.ssl.SSLException;
  * one. Replies go to the path the latest authenticated packet came over.
  */
 public final class Session<P> {
+  private static final int IV_PROTO_REQUEST_PUSH = 4;
   private static final int IV_PROTO_TLS_KEY_EXPORT = 8;
+  private static final long PUSH_REPEAT_NANOS = 30_000_000_000L;
   private static final int MAX_PATHS = 4;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,6 +58,9 @@ public final class Session<P> {
   private State state = State.HANDSHAKING;
   private DataCipher cipher;
   private long lastReceivedNanos;
+  private long authenticatedData;
+  private boolean pushed;
+  private long pushedAtNanos;
   private long lastSentNanos;
   private final long handshakeDeadlineNanos;
 
@@ -119,6 +124,11 @@ public final class Session<P> {
 
   public String clientAddress() {
     return clientAddress;
+  }
+
+  /** Data packets from the client that authenticated and passed replay checks. */
+  public long authenticatedDataPackets() {
+    return authenticatedData;
   }
 
   public boolean isEstablished() {
@@ -220,6 +230,9 @@ public final class Session<P> {
       ks.phase = KeyState.Phase.KEYS_AGREED;
     }
     if (ks.phase == KeyState.Phase.KEYS_AGREED) {
+      if (ks.keyId == 0 && !pushed && ks.client.protoFlag(IV_PROTO_REQUEST_PUSH)) {
+        push(ks, nowNanos, out); // the client announced it wants the reply without asking
+      }
       handleTextMessages(ks, nowNanos, out);
     }
     for (byte[] chunk : ks.tls.takeCiphertext()) {
@@ -272,17 +285,30 @@ public final class Session<P> {
       String msg = new String(all, start, i - start, StandardCharsets.UTF_8);
       start = i + 1;
       if (msg.equals("PUSH_REQUEST")) {
-        ks.tls.writePlain(text(pushReply(ks)));
-        if (state == State.HANDSHAKING) {
-          state = State.ESTABLISHED;
-          out.event(new SessionEvent.Established(this, clientAddress));
-        }
+        push(ks, nowNanos, out);
       } else if (msg.equals("EXIT")) {
         close("client sent EXIT", out);
       }
     }
     ks.plain.reset();
     ks.plain.write(all, start, all.length - start);
+  }
+
+  /**
+   * Sends PUSH_REPLY unless one went out less than 30 s ago (upstream answers repeats the same
+   * way).
+   */
+  private void push(KeyState ks, long nowNanos, Output<P> out) {
+    if (pushed && nowNanos - pushedAtNanos < PUSH_REPEAT_NANOS) {
+      return;
+    }
+    ks.tls.writePlain(text(pushReply(ks)));
+    pushed = true;
+    pushedAtNanos = nowNanos;
+    if (state == State.HANDSHAKING) {
+      state = State.ESTABLISHED;
+      out.event(new SessionEvent.Established(this, clientAddress));
+    }
   }
 
   private String pushReply(KeyState ks) {
@@ -335,6 +361,7 @@ public final class Session<P> {
     }
     usePath(path); // authenticated and fresh: the client may have floated
     lastReceivedNanos = nowNanos;
+    authenticatedData++;
     switch (opened.value().kind()) {
       case PING -> {}
       case OCC_EXIT -> close("client sent OCC_EXIT", out);
