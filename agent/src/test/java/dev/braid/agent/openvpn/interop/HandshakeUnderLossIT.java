@@ -26,6 +26,7 @@ class HandshakeUnderLossIT {
   private static final Map<String, String[]> LOSS = new LinkedHashMap<>();
 
   static {
+    LOSS.put("(0) no loss (baseline)", new String[0]);
     LOSS.put(
         "(a) 50% of client P_ACK_V1 dropped",
         new String[] {

@@ -111,6 +111,21 @@ public final class TestPki {
     return ctx;
   }
 
+  /** A CRL from this CA revoking {@code revoked}, as PEM. */
+  public String crlPem(X509Certificate... revoked) throws Exception {
+    org.bouncycastle.cert.X509v2CRLBuilder b =
+        new org.bouncycastle.cert.X509v2CRLBuilder(
+            new X500Name(ca.certificate().getSubjectX500Principal().getName()),
+            Date.from(Instant.now().minus(Duration.ofMinutes(5))));
+    b.setNextUpdate(Date.from(Instant.now().plus(Duration.ofDays(1))));
+    for (X509Certificate c : revoked) {
+      b.addCRLEntry(c.getSerialNumber(), Date.from(Instant.now().minus(Duration.ofMinutes(1))), 0);
+    }
+    var holder =
+        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.keys().getPrivate()));
+    return pem(new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(holder));
+  }
+
   private static BigInteger serial() {
     return BigInteger.valueOf(SERIAL.incrementAndGet());
   }

@@ -120,4 +120,36 @@ class TlsPumpTest {
     assertThat(s.handshakeComplete()).isFalse();
     assertThat(s.failure()).hasStackTraceContaining("rejected");
   }
+
+  @Test
+  void expiredClientCertificateIsRefused() throws Exception {
+    TestPki.Issued expired =
+        pki.issue("old", KeyPurposeId.id_kp_clientAuth, Instant.now().minusSeconds(3600));
+    TlsPump c = new TlsPump(clientEngine(pki, expired, "TLSv1.3"), 1100);
+    TlsPump s = new TlsPump(server.newEngine(), 1100);
+    shuttle(c, s);
+    assertThat(s.handshakeComplete()).isFalse();
+    assertThat(s.failure()).hasStackTraceContaining("rejected");
+  }
+
+  @Test
+  void revokedClientCertificateIsRefusedWhenACrlIsConfigured() throws Exception {
+    TestPki.Issued good = pki.client("good");
+    TestPki.Issued revoked = pki.client("revoked");
+    TestPki.Issued s = pki.server("braid-server");
+    TlsServerContext withCrl =
+        TlsServerContext.fromPem(
+            s.certPem(), s.keyPem(), pki.ca().certPem(), pki.crlPem(revoked.certificate()));
+
+    TlsPump c1 = new TlsPump(clientEngine(pki, revoked, "TLSv1.3"), 1100);
+    TlsPump s1 = new TlsPump(withCrl.newEngine(), 1100);
+    shuttle(c1, s1);
+    assertThat(s1.handshakeComplete()).isFalse();
+    assertThat(s1.failure()).hasStackTraceContaining("revoked");
+
+    TlsPump c2 = new TlsPump(clientEngine(pki, good, "TLSv1.3"), 1100);
+    TlsPump s2 = new TlsPump(withCrl.newEngine(), 1100);
+    shuttle(c2, s2);
+    assertThat(s2.handshakeComplete()).isTrue();
+  }
 }
