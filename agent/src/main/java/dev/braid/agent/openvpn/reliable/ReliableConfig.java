@@ -1,0 +1,115 @@
+package dev.braid.agent.openvpn.reliable;
+
+import java.time.Duration;
+
+/**
+ * Tuning of the reliable layer. {@link #braid()} is what the gateway runs; {@link #upstream26()}
+ * and {@link #upstream25()} reproduce OpenVPN's own behaviour and exist so tests can measure the
+ * difference on the same loss pattern.
+ *
+ * @param sendWindow how far the newest sent id may run ahead of the oldest unacknowledged one
+ * @param receiveWindow how far ahead of the next expected id a packet is still buffered
+ * @param maxAcksPerPacket ACK ids written into one packet (piggy-backed or in a dedicated ACK
+ *     packet)
+ * @param fastRetransmitAcks later ids acknowledged before an unacknowledged packet is resent; 0 =
+ *     off
+ * @param reAckRecent fill spare ACK slots with the most recently acknowledged ids (the MRU list)
+ * @param resendWhenBlocked resend the oldest packet as soon as it alone blocks the send window
+ * @param adaptiveTimeout retransmit timeout from measured round trips (RFC 6298) rather than fixed
+ * @param ackDuplicatesWithoutBuffer re-acknowledge duplicates even when no receive buffer is free
+ * @param initialTimeout timeout before the first round-trip sample (fixed timeout when not
+ *     adaptive)
+ * @param minTimeout lower bound of the adaptive timeout
+ * @param maxTimeout upper bound of the timeout after exponential backoff
+ */
+public record ReliableConfig(
+    int sendWindow,
+    int receiveWindow,
+    int maxAcksPerPacket,
+    int fastRetransmitAcks,
+    boolean reAckRecent,
+    boolean resendWhenBlocked,
+    boolean adaptiveTimeout,
+    boolean ackDuplicatesWithoutBuffer,
+    Duration initialTimeout,
+    Duration minTimeout,
+    Duration maxTimeout) {
+
+  /**
+   * Ids kept for re-acknowledgement, and the most ACK ids accepted in one packet (upstream's
+   * limit).
+   */
+  public static final int MAX_ACKS_ACCEPTED = 8;
+
+  public ReliableConfig {
+    if (sendWindow < 1 || receiveWindow < sendWindow) {
+      throw new IllegalArgumentException(
+          "windows: send " + sendWindow + " must be >= 1 and <= receive " + receiveWindow);
+    }
+    if (maxAcksPerPacket < 1 || maxAcksPerPacket > MAX_ACKS_ACCEPTED) {
+      throw new IllegalArgumentException("maxAcksPerPacket must be 1..8: " + maxAcksPerPacket);
+    }
+    if (minTimeout.compareTo(maxTimeout) > 0 || initialTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "timeouts: min " + minTimeout + " max " + maxTimeout + " initial " + initialTimeout);
+    }
+  }
+
+  /**
+   * Braid's behaviour. The backoff cap is low (3 s) because control messages are few and small and
+   * a handshake has 60 s to finish: after several losses in a row, probing again soon costs little.
+   * Four ACKs per packet because some peers (SoftEther) reject dedicated ACK packets with more;
+   * windows as in OpenVPN 2.6 so that a 2.6 peer never sees more in flight than it buffers.
+   */
+  public static ReliableConfig braid() {
+    return new ReliableConfig(
+        6,
+        12,
+        4,
+        3,
+        true,
+        true,
+        true,
+        true,
+        Duration.ofSeconds(1),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(3));
+  }
+
+  /**
+   * OpenVPN 2.6: fixed 2 s timeout doubling without bound, fast retransmit, MRU re-ACKs. Tests
+   * only.
+   */
+  public static ReliableConfig upstream26() {
+    return new ReliableConfig(
+        6,
+        12,
+        4,
+        3,
+        true,
+        false,
+        false,
+        false,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(2),
+        Duration.ofDays(1));
+  }
+
+  /**
+   * OpenVPN 2.5, the version in seed 000: window 4/8, no fast retransmit, no re-ACKs. Tests only.
+   */
+  public static ReliableConfig upstream25() {
+    return new ReliableConfig(
+        4,
+        8,
+        4,
+        0,
+        false,
+        false,
+        false,
+        false,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(2),
+        Duration.ofDays(1));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.braid.agent.openvpn.session;
+
+import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.reliable.ReliableConfig;
+import dev.braid.agent.openvpn.tls.TlsServerContext;
+import dev.braid.agent.openvpn.tlswrap.ControlWrap;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * What a server session needs to know.
+ *
+ * @param wrap control-channel protection (tls-crypt, tls-auth or none)
+ * @param tls server TLS context (requires client certificates)
+ * @param ciphers data ciphers in server preference order
+ * @param reliable reliable-layer tuning
+ * @param handWindow time allowed from reset to working keys
+ * @param ping keepalive interval pushed and used by the server
+ * @param pingRestart silence after which a session is dropped
+ * @param transitionWindow how long the previous key still decrypts after renegotiation
+ * @param tlsChunk largest TLS ciphertext chunk per control packet
+ * @param extraPush further push options (routes, dns), already formatted
+ * @param wallSeconds wall-clock seconds, for the replay-id epoch of wrapped control packets
+ */
+public record ServerConfig(
+    ControlWrap wrap,
+    TlsServerContext tls,
+    List<DataCipher> ciphers,
+    ReliableConfig reliable,
+    Duration handWindow,
+    Duration ping,
+    Duration pingRestart,
+    Duration transitionWindow,
+    int tlsChunk,
+    List<String> extraPush,
+    LongSupplier wallSeconds) {
+
+  /** Defaults matching a stock OpenVPN 2.6 server where they matter for interop. */
+  public static ServerConfig defaults(ControlWrap wrap, TlsServerContext tls) {
+    return new ServerConfig(
+        wrap,
+        tls,
+        List.of(DataCipher.AES_256_GCM, DataCipher.AES_128_GCM, DataCipher.CHACHA20_POLY1305),
+        ReliableConfig.braid(),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(60),
+        1000,
+        List.of(),
+        () -> System.currentTimeMillis() / 1000);
+  }
+
+  public ServerConfig withPing(Duration interval) {
+    return new ServerConfig(
+        wrap,
+        tls,
+        ciphers,
+        reliable,
+        handWindow,
+        interval,
+        pingRestart,
+        transitionWindow,
+        tlsChunk,
+        extraPush,
+        wallSeconds);
+  }
+
+  public ServerConfig withReliable(ReliableConfig r) {
+    return new ServerConfig(
+        wrap,
+        tls,
+        ciphers,
+        r,
+        handWindow,
+        ping,
+        pingRestart,
+        transitionWindow,
+        tlsChunk,
+        extraPush,
+        wallSeconds);
+  }
+}

@@ -1,0 +1,461 @@
+package dev.braid.agent.openvpn.session;
+
+import dev.braid.agent.openvpn.data.AeadDataChannel;
+import dev.braid.agent.openvpn.data.DataPayload;
+import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.DataKeyMaterial;
+import dev.braid.agent.openvpn.keys.KeyMethod2;
+import dev.braid.agent.openvpn.push.PushReply;
+import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
+import dev.braid.agent.openvpn.reliable.ReliableReceiver;
+import dev.braid.agent.openvpn.reliable.Segment;
+import dev.braid.agent.openvpn.replay.ReplayWindow;
+import dev.braid.agent.openvpn.tls.TlsPump;
+import dev.braid.agent.openvpn.wire.ControlCodec;
+import dev.braid.agent.openvpn.wire.ControlPacket;
+import dev.braid.agent.openvpn.wire.Decoded;
+import dev.braid.agent.openvpn.wire.DropReason;
+import dev.braid.agent.openvpn.wire.Opcode;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SSLException;
+
+/**
+ * One client's session on the server. Driven by its {@link ServerSessions} table from one worker
+ * thread. Keeps the current key state and, during a renegotiation's transition window, the previous
+ * one. Replies go to the path the latest authenticated packet came over.
+ */
+public final class Session<P> {
+  private static final int IV_PROTO_REQUEST_PUSH = 4;
+  private static final int IV_PROTO_TLS_KEY_EXPORT = 8;
+  private static final long PUSH_REPEAT_NANOS = 30_000_000_000L;
+  private static final int MAX_PATHS = 4;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  enum State {
+    HANDSHAKING,
+    ESTABLISHED,
+    CLOSED
+  }
+
+  private final ServerConfig config;
+  private final long serverSid;
+  private final long clientSid;
+  private final int peerId;
+  private final String clientAddress;
+  private final String netmask;
+  private final String gateway;
+  private final ReplayWindow controlReplay = ReplayWindow.openvpnDefault();
+  private final long replayEpoch;
+  private final List<P> paths = new ArrayList<>();
+  private int sendReplayId;
+  private KeyState current;
+  private KeyState previous;
+  private State state = State.HANDSHAKING;
+  private DataCipher cipher;
+  private long lastReceivedNanos;
+  private long authenticatedData;
+  private boolean pushed;
+  private long pushedAtNanos;
+  private long lastSentNanos;
+  private final long handshakeDeadlineNanos;
+
+  Session(
+      ServerConfig config,
+      long serverSid,
+      long clientSid,
+      int peerId,
+      String clientAddress,
+      String netmask,
+      String gateway,
+      P path,
+      long nowNanos) {
+    this.config = config;
+    this.serverSid = serverSid;
+    this.clientSid = clientSid;
+    this.peerId = peerId;
+    this.clientAddress = clientAddress;
+    this.netmask = netmask;
+    this.gateway = gateway;
+    this.replayEpoch = config.wallSeconds().getAsLong() & 0xFFFFFFFFL;
+    this.paths.add(path);
+    this.lastReceivedNanos = nowNanos;
+    this.lastSentNanos = nowNanos;
+    this.handshakeDeadlineNanos = nowNanos + config.handWindow().toNanos();
+  }
+
+  /**
+   * Starts key id 0 as if the stateless reset exchange had happened in this state: the client's
+   * reset (id 0) received and ACKed, our reset reply (id 0) sent.
+   */
+  void startFromCookie(long nowNanos) {
+    current = newKeyState(0, nowNanos);
+    current.reliable.receive(
+        Segment.message(Opcode.CONTROL_HARD_RESET_CLIENT_V2.value(), 0, new int[0], new byte[0]),
+        nowNanos);
+    current.reliable.send(Opcode.CONTROL_HARD_RESET_SERVER_V2.value(), new byte[0]);
+    current.reliable.poll(nowNanos); // already on the wire, statelessly
+    current.reliable.nextMessage();
+  }
+
+  private KeyState newKeyState(int keyId, long nowNanos) {
+    return new KeyState(
+        keyId,
+        new ReliableEndpoint(config.reliable()),
+        new TlsPump(config.tls().newEngine(), config.tlsChunk()),
+        nowNanos);
+  }
+
+  public long serverSessionId() {
+    return serverSid;
+  }
+
+  public long clientSessionId() {
+    return clientSid;
+  }
+
+  public int peerId() {
+    return peerId;
+  }
+
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  /** Data packets from the client that authenticated and passed replay checks. */
+  public long authenticatedDataPackets() {
+    return authenticatedData;
+  }
+
+  public boolean isEstablished() {
+    return state == State.ESTABLISHED;
+  }
+
+  public boolean isClosed() {
+    return state == State.CLOSED;
+  }
+
+  /** Paths this session was reached over, most recent first. */
+  public List<P> paths() {
+    return List.copyOf(paths);
+  }
+
+  /** Replay check of a wrapped control packet's id; null if fresh (and then recorded). */
+  DropReason acceptControlReplayId(long epoch, int packetId, long nowNanos) {
+    if (epoch == 0 && packetId == 0) {
+      return null; // unwrapped control channel: nothing to check
+    }
+    DropReason r = controlReplay.check(epoch, packetId, nowNanos);
+    if (r == null) {
+      controlReplay.accept(epoch, packetId, nowNanos);
+    }
+    return r;
+  }
+
+  void onControl(ControlPacket p, P path, long nowNanos, Output<P> out) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    KeyState ks = keyStateFor(p, nowNanos, out);
+    if (ks == null) {
+      return;
+    }
+    usePath(path);
+    lastReceivedNanos = nowNanos;
+    ks.reliable.receive(
+        new Segment(
+            p.opcode().value(), p.opcode().carriesMessage(), p.messageId(), p.acks(), p.payload()),
+        nowNanos);
+    ReliableReceiver.Message m;
+    while ((m = ks.reliable.nextMessage()) != null) {
+      if (m.opcode() == Opcode.CONTROL_V1.value()) {
+        ks.tls.receiveCiphertext(m.payload());
+      }
+    }
+    advance(ks, nowNanos, out);
+    flush(ks, nowNanos, out);
+  }
+
+  private KeyState keyStateFor(ControlPacket p, long nowNanos, Output<P> out) {
+    int keyId = p.keyId();
+    if (current != null && current.keyId == keyId) {
+      return current;
+    }
+    if (previous != null && previous.keyId == keyId) {
+      return previous;
+    }
+    if (p.opcode() == Opcode.CONTROL_SOFT_RESET_V1
+        && p.messageId() == 0
+        && state == State.ESTABLISHED) {
+      previous = current;
+      previous.retireAtNanos = nowNanos + config.transitionWindow().toNanos();
+      current = newKeyState(keyId, nowNanos);
+      current.reliable.send(Opcode.CONTROL_SOFT_RESET_V1.value(), new byte[0]);
+      return current;
+    }
+    out.drop(DropReason.UNKNOWN_KEY_ID);
+    return null;
+  }
+
+  /** Moves the key state forward as far as TLS plaintext allows. */
+  private void advance(KeyState ks, long nowNanos, Output<P> out) {
+    if (ks.tls.failure() != null && ks.phase != KeyState.Phase.FAILED) {
+      ks.phase = KeyState.Phase.FAILED;
+      for (byte[] chunk : ks.tls.takeCiphertext()) {
+        ks.reliable.send(Opcode.CONTROL_V1.value(), chunk); // the alert
+      }
+      close("TLS error: " + ks.tls.failure().getMessage(), out);
+      return;
+    }
+    ks.plain.writeBytes(ks.tls.takePlain());
+    if (ks.phase == KeyState.Phase.TLS && ks.tls.handshakeComplete() && ks.plain.size() > 0) {
+      KeyMethod2.Parsed parsed = KeyMethod2.parseClient(ks.plain.toByteArray());
+      ks.plain.reset();
+      if (parsed.error() != null) {
+        close(parsed.error(), out);
+        return;
+      }
+      ks.client = parsed.message();
+      ks.serverRandom1 = random(KeyMethod2.RANDOM);
+      ks.serverRandom2 = random(KeyMethod2.RANDOM);
+      if (!agreeKeys(ks, out)) {
+        return;
+      }
+      ks.tls.writePlain(
+          KeyMethod2.serverMessage(ks.serverRandom1, ks.serverRandom2, optionsString()));
+      ks.phase = KeyState.Phase.KEYS_AGREED;
+    }
+    if (ks.phase == KeyState.Phase.KEYS_AGREED) {
+      if (ks.keyId == 0 && !pushed && ks.client.protoFlag(IV_PROTO_REQUEST_PUSH)) {
+        push(ks, nowNanos, out); // the client announced it wants the reply without asking
+      }
+      handleTextMessages(ks, nowNanos, out);
+    }
+    for (byte[] chunk : ks.tls.takeCiphertext()) {
+      ks.reliable.send(Opcode.CONTROL_V1.value(), chunk);
+    }
+  }
+
+  private boolean agreeKeys(KeyState ks, Output<P> out) {
+    if (cipher == null) {
+      String offered = ks.client.peerInfoMap().getOrDefault("IV_CIPHERS", "");
+      Optional<DataCipher> chosen = DataCipher.negotiate(config.ciphers(), offered);
+      if (chosen.isEmpty()) {
+        close("no common data cipher in IV_CIPHERS=" + offered, out);
+        return false;
+      }
+      cipher = chosen.get();
+    }
+    DataKeyMaterial keys;
+    ks.exportedKeys = ks.client.protoFlag(IV_PROTO_TLS_KEY_EXPORT);
+    if (ks.exportedKeys) {
+      try {
+        keys = DataKeyMaterial.exported((ExtendedSSLSession) ks.tls.session());
+      } catch (SSLException e) {
+        close("TLS keying-material export failed: " + e.getMessage(), out);
+        return false;
+      }
+    } else {
+      keys =
+          DataKeyMaterial.prf(ks.client, ks.serverRandom1, ks.serverRandom2, clientSid, serverSid);
+    }
+    ks.data =
+        new AeadDataChannel(
+            cipher,
+            keys.serverEncryptKey(cipher),
+            keys.serverEncryptImplicitIv(),
+            keys.serverDecryptKey(cipher),
+            keys.serverDecryptImplicitIv(),
+            ks.keyId,
+            peerId);
+    return true;
+  }
+
+  private void handleTextMessages(KeyState ks, long nowNanos, Output<P> out) {
+    byte[] all = ks.plain.toByteArray();
+    int start = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] != 0) {
+        continue;
+      }
+      String msg = new String(all, start, i - start, StandardCharsets.UTF_8);
+      start = i + 1;
+      if (msg.equals("PUSH_REQUEST")) {
+        push(ks, nowNanos, out);
+      } else if (msg.equals("EXIT")) {
+        close("client sent EXIT", out);
+      }
+    }
+    ks.plain.reset();
+    ks.plain.write(all, start, all.length - start);
+  }
+
+  /**
+   * Sends PUSH_REPLY unless one went out less than 30 s ago (upstream answers repeats the same
+   * way).
+   */
+  private void push(KeyState ks, long nowNanos, Output<P> out) {
+    if (pushed && nowNanos - pushedAtNanos < PUSH_REPEAT_NANOS) {
+      return;
+    }
+    ks.tls.writePlain(text(pushReply(ks)));
+    pushed = true;
+    pushedAtNanos = nowNanos;
+    if (state == State.HANDSHAKING) {
+      state = State.ESTABLISHED;
+      out.event(new SessionEvent.Established(this, clientAddress));
+    }
+  }
+
+  private String pushReply(KeyState ks) {
+    PushReply r =
+        new PushReply()
+            .ipv4(clientAddress, netmask, gateway)
+            .keepalive((int) config.ping().toSeconds(), (int) config.pingRestart().toSeconds())
+            .peerId(peerId)
+            .cipher(cipher.openvpnName())
+            .protocolFlags(ks.exportedKeys);
+    config.extraPush().forEach(r::option);
+    return r.build();
+  }
+
+  private static byte[] text(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[b.length + 1];
+    System.arraycopy(b, 0, out, 0, b.length);
+    return out;
+  }
+
+  private String optionsString() {
+    return "V4,dev-type tun,link-mtu 1550,tun-mtu 1500,proto UDPv4,cipher "
+        + cipher.openvpnName()
+        + ",auth [null-digest],keysize "
+        + cipher.keyLength() * 8
+        + ",key-method 2,tls-server";
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  /** Decrypts a DATA_V2 packet whose header named this session. */
+  void onData(byte[] packet, int off, int len, int keyId, P path, long nowNanos, Output<P> out) {
+    KeyState ks =
+        current != null && current.keyId == keyId
+            ? current
+            : previous != null && previous.keyId == keyId ? previous : null;
+    if (ks == null || ks.data == null) {
+      out.drop(DropReason.UNKNOWN_KEY_ID);
+      return;
+    }
+    Decoded<AeadDataChannel.Opened> opened = ks.data.open(packet, off, len, nowNanos);
+    if (!opened.isOk()) {
+      out.drop(opened.drop());
+      return;
+    }
+    usePath(path); // authenticated and fresh: the client may have floated
+    lastReceivedNanos = nowNanos;
+    authenticatedData++;
+    switch (opened.value().kind()) {
+      case PING -> {}
+      case OCC_EXIT -> close("client sent OCC_EXIT", out);
+      case IP_PACKET -> out.event(new SessionEvent.TunPacket(this, opened.value().plain()));
+    }
+  }
+
+  /** Encrypts an IP packet for the client with the current key; false if no key is ready. */
+  public boolean sendToClient(byte[] ipPacket, long nowNanos, Output<P> out) {
+    KeyState ks = current != null && current.data != null ? current : previous;
+    if (ks == null || ks.data == null || state == State.CLOSED) {
+      return false;
+    }
+    out.send(paths.getFirst(), ks.data.seal(ipPacket));
+    lastSentNanos = nowNanos;
+    return true;
+  }
+
+  /** Timers: retransmissions, keepalive, ping-restart, hand-window, retiring the previous key. */
+  void poll(long nowNanos, Output<P> out) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.HANDSHAKING && nowNanos >= handshakeDeadlineNanos) {
+      close(
+          "TLS key negotiation did not finish within " + config.handWindow().toSeconds() + " s",
+          out);
+      return;
+    }
+    if (nowNanos - lastReceivedNanos >= config.pingRestart().toNanos()) {
+      close("no packet from client for " + config.pingRestart().toSeconds() + " s", out);
+      return;
+    }
+    if (previous != null && nowNanos >= previous.retireAtNanos) {
+      previous = null;
+    }
+    for (KeyState ks : new KeyState[] {current, previous}) {
+      if (ks != null) {
+        flush(ks, nowNanos, out);
+      }
+    }
+    if (state == State.ESTABLISHED && nowNanos - lastSentNanos >= config.ping().toNanos()) {
+      sendToClient(DataPayload.PING_MAGIC, nowNanos, out);
+    }
+  }
+
+  /** When {@link #poll} must run next. */
+  long nextWakeupNanos() {
+    long wake =
+        Math.min(
+            lastReceivedNanos + config.pingRestart().toNanos(),
+            lastSentNanos + config.ping().toNanos());
+    if (state == State.HANDSHAKING) {
+      wake = Math.min(wake, handshakeDeadlineNanos);
+    }
+    for (KeyState ks : new KeyState[] {current, previous}) {
+      if (ks != null) {
+        wake = Math.min(wake, ks.reliable.nextWakeupNanos());
+      }
+    }
+    if (previous != null) {
+      wake = Math.min(wake, previous.retireAtNanos);
+    }
+    return wake;
+  }
+
+  private void flush(KeyState ks, long nowNanos, Output<P> out) {
+    for (Segment s : ks.reliable.poll(nowNanos)) {
+      Opcode op = s.hasMessage() ? Opcode.ofValue(s.opcode()) : Opcode.ACK_V1;
+      ControlPacket cp =
+          new ControlPacket(
+              op, ks.keyId, serverSid, s.acks(), clientSid, s.messageId(), s.payload());
+      out.send(
+          paths.getFirst(),
+          config.wrap().wrap(ControlCodec.encode(cp), replayEpoch, ++sendReplayId));
+      lastSentNanos = nowNanos;
+    }
+  }
+
+  private void usePath(P path) {
+    if (!paths.isEmpty() && paths.getFirst().equals(path)) {
+      return;
+    }
+    paths.remove(path);
+    paths.addFirst(path);
+    if (paths.size() > MAX_PATHS) {
+      paths.removeLast();
+    }
+  }
+
+  private void close(String reason, Output<P> out) {
+    if (state != State.CLOSED) {
+      state = State.CLOSED;
+      out.event(new SessionEvent.Closed(this, reason));
+    }
+  }
+}

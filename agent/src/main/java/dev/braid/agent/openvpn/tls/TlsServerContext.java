@@ -1,0 +1,111 @@
+package dev.braid.agent.openvpn.tls;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The server's TLS configuration built from PEM material: certificate chain and PKCS#8 key, the
+ * client CA and optional CRLs. Engines it creates demand a client certificate (TLS 1.2 and 1.3
+ * only). Thread-safe.
+ */
+public final class TlsServerContext {
+  private final SSLContext context;
+
+  private TlsServerContext(SSLContext context) {
+    this.context = context;
+  }
+
+  /**
+   * @param certChainPem server certificate (first) and intermediates
+   * @param keyPem PKCS#8 "PRIVATE KEY" (RSA or EC)
+   * @param caPem trusted client CA certificates
+   * @param crlPem CRLs to check client certificates against; empty for no revocation checking
+   */
+  public static TlsServerContext fromPem(
+      String certChainPem, String keyPem, String caPem, String crlPem)
+      throws GeneralSecurityException {
+    CertificateFactory cf = CertificateFactory.getInstance("X.509");
+    List<X509Certificate> chain = certificates(cf, certChainPem);
+    if (chain.isEmpty()) {
+      throw new GeneralSecurityException("server certificate PEM holds no certificate");
+    }
+    List<X509Certificate> cas = certificates(cf, caPem);
+    if (cas.isEmpty()) {
+      throw new GeneralSecurityException("CA PEM holds no certificate");
+    }
+    Collection<X509CRL> crls =
+        crlPem.isBlank()
+            ? List.of()
+            : cf
+                .generateCRLs(new ByteArrayInputStream(crlPem.getBytes(StandardCharsets.US_ASCII)))
+                .stream()
+                .map(X509CRL.class::cast)
+                .toList();
+    PrivateKey key = privateKey(keyPem, chain.getFirst().getPublicKey().getAlgorithm());
+
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try {
+      ks.load(null, null);
+    } catch (java.io.IOException e) {
+      throw new GeneralSecurityException("empty key store", e);
+    }
+    char[] pw = new char[0];
+    ks.setKeyEntry("server", key, pw, chain.toArray(X509Certificate[]::new));
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+    kmf.init(ks, pw);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(
+        kmf.getKeyManagers(),
+        new ClientCertificateTrust[] {new ClientCertificateTrust(cas, crls)},
+        null);
+    return new TlsServerContext(ctx);
+  }
+
+  /** A server engine requiring a client certificate. */
+  public SSLEngine newEngine() {
+    SSLEngine e = context.createSSLEngine();
+    e.setUseClientMode(false);
+    SSLParameters p = e.getSSLParameters();
+    p.setNeedClientAuth(true);
+    p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+    e.setSSLParameters(p);
+    return e;
+  }
+
+  static List<X509Certificate> certificates(CertificateFactory cf, String pem)
+      throws GeneralSecurityException {
+    return cf
+        .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+        .stream()
+        .map(X509Certificate.class::cast)
+        .toList();
+  }
+
+  private static PrivateKey privateKey(String pem, String algorithm)
+      throws GeneralSecurityException {
+    int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
+    int end = pem.indexOf("-----END PRIVATE KEY-----");
+    if (begin < 0 || end < begin) {
+      throw new GeneralSecurityException(
+          "key PEM: expected a PKCS#8 '-----BEGIN PRIVATE KEY-----' block");
+    }
+    String b64 = pem.substring(begin + 27, end).replaceAll("\\s", "");
+    return KeyFactory.getInstance(algorithm)
+        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
+  }
+}

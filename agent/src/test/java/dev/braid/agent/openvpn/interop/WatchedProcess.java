@@ -1,0 +1,91 @@
+package dev.braid.agent.openvpn.interop;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A child process whose output lines are collected (and copied to a log file) for waiting on
+ * patterns.
+ */
+final class WatchedProcess implements AutoCloseable {
+  private final Process process;
+  private final List<String> lines = new ArrayList<>();
+  private final Path log;
+
+  WatchedProcess(List<String> command, Path log) throws IOException {
+    this.log = log;
+    this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Thread t =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (BufferedReader r =
+                      new BufferedReader(
+                          new InputStreamReader(
+                              process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                      Files.writeString(
+                          log, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                      synchronized (lines) {
+                        lines.add(line);
+                        lines.notifyAll();
+                      }
+                    }
+                  } catch (IOException e) {
+                    synchronized (lines) {
+                      lines.add("[reader failed: " + e + "]");
+                    }
+                  }
+                });
+    t.setName("watch-" + log.getFileName());
+  }
+
+  /** Waits until a line matches; returns it, or null after the timeout or if the process ended. */
+  String await(Predicate<String> match, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    int seen = 0;
+    synchronized (lines) {
+      while (true) {
+        for (; seen < lines.size(); seen++) {
+          if (match.test(lines.get(seen))) {
+            return lines.get(seen);
+          }
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
+          return null;
+        }
+        lines.wait(Math.min(left, 200));
+      }
+    }
+  }
+
+  String output() {
+    synchronized (lines) {
+      return String.join("\n", lines);
+    }
+  }
+
+  Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

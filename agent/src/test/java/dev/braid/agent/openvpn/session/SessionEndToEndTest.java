@@ -1,0 +1,225 @@
+package dev.braid.agent.openvpn.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.agent.openvpn.data.DataPayload;
+import dev.braid.agent.openvpn.push.AddressPool;
+import dev.braid.agent.openvpn.testing.TestPki;
+import dev.braid.agent.openvpn.tls.TlsServerContext;
+import dev.braid.agent.openvpn.tlswrap.KeyDirection;
+import dev.braid.agent.openvpn.tlswrap.ResetCookie;
+import dev.braid.agent.openvpn.tlswrap.ResetRateLimiter;
+import dev.braid.agent.openvpn.tlswrap.StaticKey;
+import dev.braid.agent.openvpn.tlswrap.TlsCrypt;
+import dev.braid.agent.openvpn.wire.DropReason;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Server sessions driven by an in-memory client over a simulated path, with simulated time. */
+class SessionEndToEndTest {
+  private static final long MS = 1_000_000L;
+  private static final String PATH = "198.51.100.7:40000";
+  private static TestPki pki;
+  private static TlsServerContext tls;
+  private static Supplier<SSLEngine> clientEngines;
+  private static StaticKey tlsCryptKey;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    pki = new TestPki();
+    TestPki.Issued s = pki.server("braid-server");
+    tls = TlsServerContext.fromPem(s.certPem(), s.keyPem(), pki.ca().certPem(), "");
+    TestPki.Issued c = pki.client("alice");
+    SSLContext ctx = pki.clientContext(c);
+    clientEngines =
+        () -> {
+          SSLEngine e = ctx.createSSLEngine();
+          e.setUseClientMode(true);
+          return e;
+        };
+    byte[] k = new byte[256];
+    new Random(7).nextBytes(k);
+    tlsCryptKey = new StaticKey(k);
+  }
+
+  /** Client, server and a lossy zero-latency path between them, in simulated time. */
+  static final class Harness {
+    final ServerSessions<String> server;
+    final MiniClient client;
+    final Output<String> out = new Output<>();
+    final List<SessionEvent> events = new ArrayList<>();
+    final Random random;
+    final int lossPercent;
+    long now;
+
+    Harness(boolean tlsKeyExport, int lossPercent, long seed) {
+      ServerConfig config =
+          ServerConfig.defaults(new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL), tls);
+      this.server =
+          new ServerSessions<>(
+              config,
+              new ResetCookie(new byte[32], 30_000 * MS),
+              new ResetRateLimiter(100, 10),
+              new AddressPool("10.8.0.0/24"),
+              p -> p.getBytes(StandardCharsets.US_ASCII));
+      this.client =
+          new MiniClient(
+              new TlsCrypt(tlsCryptKey, KeyDirection.INVERSE), clientEngines, tlsKeyExport);
+      this.random = new Random(seed);
+      this.lossPercent = lossPercent;
+    }
+
+    boolean lost() {
+      return random.nextInt(100) < lossPercent;
+    }
+
+    void toServer(byte[] d) {
+      if (!lost()) {
+        server.receive(d, 0, d.length, PATH, now, out);
+      }
+      drainServer();
+    }
+
+    void drainServer() {
+      List<Output.Datagram<String>> sent = new ArrayList<>(out.datagrams());
+      events.addAll(out.events());
+      out.clear();
+      for (Output.Datagram<String> d : sent) {
+        assertThat(d.path()).isEqualTo(PATH);
+        if (!lost()) {
+          client.receive(d.bytes(), now);
+        }
+      }
+    }
+
+    /** Runs until {@code done} or the time limit, advancing time to the next timer when idle. */
+    void runUntil(Supplier<Boolean> done, long limitNanos) {
+      while (!done.get()) {
+        List<byte[]> fromClient = client.poll(now);
+        fromClient.forEach(this::toServer);
+        server.poll(now, out);
+        boolean serverSent = !out.datagrams().isEmpty();
+        drainServer();
+        if (fromClient.isEmpty() && !serverSent) {
+          long next = Math.min(client.nextWakeupNanos(), server.nextWakeupNanos());
+          if (next == Long.MAX_VALUE || next > limitNanos) {
+            throw new AssertionError("stuck at " + now / MS + " ms; drops " + out.drops());
+          }
+          now = Math.max(now + 1, next);
+        }
+      }
+    }
+
+    void connect() {
+      client.start();
+      runUntil(client::connected, 60_000 * MS);
+    }
+  }
+
+  @Test
+  void handshakePushReplyDataAndExit() {
+    Harness h = new Harness(true, 0, 1);
+    h.connect();
+
+    assertThat(h.client.pushReply)
+        .startsWith(
+            "PUSH_REPLY,route-gateway 10.8.0.1,topology subnet,ifconfig 10.8.0.2 255.255.255.0")
+        .contains("peer-id 0", "cipher AES-256-GCM", "protocol-flags cc-exit tls-ekm", "ping 10");
+    assertThat(h.events).singleElement().isInstanceOf(SessionEvent.Established.class);
+
+    byte[] ip = {0x45, 0, 0, 20, 1, 2, 3, 4};
+    h.toServer(h.client.data.seal(ip));
+    assertThat(h.events)
+        .last()
+        .isInstanceOfSatisfying(
+            SessionEvent.TunPacket.class, t -> assertThat(t.packet()).isEqualTo(ip));
+
+    Session<String> s = h.server.byPeerId(0);
+    assertThat(s.sendToClient(new byte[] {9, 9}, h.now, h.out)).isTrue();
+    h.drainServer();
+    assertThat(h.client.received)
+        .singleElement()
+        .satisfies(b -> assertThat(b).containsExactly(9, 9));
+
+    h.toServer(h.client.data.seal(DataPayload.occExit()));
+    assertThat(h.events)
+        .last()
+        .isInstanceOfSatisfying(
+            SessionEvent.Closed.class, c -> assertThat(c.reason()).contains("OCC_EXIT"));
+    assertThat(h.server.size()).isZero();
+  }
+
+  @Test
+  void prfKeysWhenTheClientCannotExport() {
+    Harness h = new Harness(false, 0, 2);
+    h.connect();
+    assertThat(h.client.pushReply).contains("protocol-flags cc-exit").doesNotContain("tls-ekm");
+    h.toServer(h.client.data.seal(new byte[] {0x45, 7}));
+    assertThat(h.events).last().isInstanceOf(SessionEvent.TunPacket.class);
+  }
+
+  @Test
+  void connectsUnderThirtyPercentLossBothWays() {
+    for (long seed = 10; seed < 20; seed++) {
+      Harness h = new Harness(true, 30, seed);
+      h.connect();
+      assertThat(h.events).as("seed %d", seed).anyMatch(e -> e instanceof SessionEvent.Established);
+    }
+  }
+
+  @Test
+  void renegotiationInstallsNewKeyAndKeepsTheOldOneForTheTransitionWindow() {
+    Harness h = new Harness(true, 0, 3);
+    h.connect();
+    var oldKey = h.client.data;
+    h.client.softReset();
+    h.runUntil(() -> h.client.data != oldKey, h.now + 60_000 * MS);
+
+    h.toServer(h.client.data.seal(new byte[] {0x45, 1}));
+    assertThat(h.events).last().isInstanceOf(SessionEvent.TunPacket.class);
+    h.toServer(oldKey.seal(new byte[] {0x45, 0}));
+    assertThat(h.events)
+        .last()
+        .isInstanceOfSatisfying(
+            SessionEvent.TunPacket.class, t -> assertThat(t.packet()).containsExactly(0x45, 0));
+
+    h.now += 61_000 * MS;
+    h.toServer(h.client.data.seal(DataPayload.PING_MAGIC)); // keep the session alive
+    h.server.poll(h.now, h.out);
+    long before = h.out.drops().getOrDefault(DropReason.UNKNOWN_KEY_ID, 0L);
+    h.toServer(oldKey.seal(new byte[] {0x45, 0}));
+    assertThat(h.out.drops().get(DropReason.UNKNOWN_KEY_ID)).isEqualTo(before + 1);
+  }
+
+  @Test
+  void packetWithoutValidCookieCreatesNoSession() {
+    Harness h = new Harness(true, 0, 4);
+    h.client.start();
+    h.client.poll(0); // the reset never reaches the server: the client does not know a cookie
+    h.client.serverSid = 0x1234;
+    h.client.receive(fakeServerReset(h), 0);
+    h.runUntil(() -> h.out.drops().containsKey(DropReason.RESET_COOKIE_INVALID), 5_000 * MS);
+    assertThat(h.server.size()).isZero();
+  }
+
+  private static byte[] fakeServerReset(Harness h) {
+    var p =
+        new dev.braid.agent.openvpn.wire.ControlPacket(
+            dev.braid.agent.openvpn.wire.Opcode.CONTROL_HARD_RESET_SERVER_V2,
+            0,
+            0x1234,
+            new int[] {0},
+            h.client.sid,
+            0,
+            new byte[0]);
+    return new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL)
+        .wrap(dev.braid.agent.openvpn.wire.ControlCodec.encode(p), 1, 1);
+  }
+}
