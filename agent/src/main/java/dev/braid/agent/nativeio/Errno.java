@@ -37,12 +37,15 @@ final class Errno {
       {"99", "EADDRNOTAVAIL"},
       {"100", "ENETDOWN"},
       {"101", "ENETUNREACH"},
+      {"103", "ECONNABORTED"},
+      {"104", "ECONNRESET"},
       {"105", "ENOBUFS"},
       {"106", "EISCONN"},
       {"107", "ENOTCONN"},
       {"110", "ETIMEDOUT"},
       {"111", "ECONNREFUSED"},
-      {"113", "EHOSTUNREACH"}
+      {"113", "EHOSTUNREACH"},
+      {"115", "EINPROGRESS"}
     };
     for (String[] entry : known) {
       NAMES[Integer.parseInt(entry[0])] = entry[1];

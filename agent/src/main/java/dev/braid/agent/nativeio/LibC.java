@@ -26,7 +26,9 @@ final class LibC {
   private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO =
       CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final ThreadLocal<MemorySegment> CAPTURE =
+
+  /** errno capture segment of the calling thread; shared with the other binding classes. */
+  static final ThreadLocal<MemorySegment> CAPTURE =
       ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
   private static final MethodHandle SOCKET = handle("socket", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -86,16 +88,19 @@ final class LibC {
         Linker.Option.captureCallState("errno"));
   }
 
-  private static MethodHandle critical(String name, MemoryLayout result, MemoryLayout... args) {
+  /** A downcall handle that captures errno, for the binding classes of this package. */
+  static MethodHandle critical(String name, MemoryLayout result, MemoryLayout... args) {
     return LINKER.downcallHandle(
         symbol(name), FunctionDescriptor.of(result, args), Linker.Option.captureCallState("errno"));
   }
 
-  private static int result(MemorySegment capture, int rc) {
+  /** {@code rc}, or {@code -errno} read from {@code capture} when {@code rc} is negative. */
+  static int result(MemorySegment capture, int rc) {
     return rc >= 0 ? rc : -(int) ERRNO.get(capture, 0L);
   }
 
-  private static long result(MemorySegment capture, long rc) {
+  /** {@code rc}, or {@code -errno} read from {@code capture} when {@code rc} is negative. */
+  static long result(MemorySegment capture, long rc) {
     return rc >= 0 ? rc : -(int) ERRNO.get(capture, 0L);
   }
 
@@ -278,7 +283,8 @@ final class LibC {
     }
   }
 
-  private static RuntimeException rethrow(Throwable t) {
+  /** Rethrows what a downcall threw: unchecked as is, anything else wrapped. */
+  static RuntimeException rethrow(Throwable t) {
     if (t instanceof RuntimeException r) {
       throw r;
     }

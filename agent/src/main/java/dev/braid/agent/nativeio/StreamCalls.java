@@ -6,19 +6,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The libc calls only stream sockets need (listen, accept4, send, recv, shutdown, poll), bound one
- * to one like {@link LibC}: a non-negative result, or {@code -errno} captured on the calling
- * thread. Kept apart from {@link LibC} so that the TCP transport adds files instead of editing
- * shared ones.
+ * to one like {@link LibC} and through its errno capture: a non-negative result, or {@code -errno}
+ * captured on the calling thread.
  */
 final class StreamCalls {
   static final int SOL_TCP = 6;
@@ -43,111 +37,82 @@ final class StreamCalls {
   static final int ECONNABORTED = 103;
   static final int ETIMEDOUT = 110;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final StructLayout STATE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final ThreadLocal<MemorySegment> STATE_SEGMENT =
-      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STATE));
-
-  private static final MethodHandle LISTEN = bind("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+  private static final MethodHandle LISTEN = LibC.critical("listen", JAVA_INT, JAVA_INT, JAVA_INT);
   private static final MethodHandle ACCEPT4 =
-      bind("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-  private static final MethodHandle SHUTDOWN = bind("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+      LibC.critical("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+  private static final MethodHandle SHUTDOWN =
+      LibC.critical("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
   private static final MethodHandle GETPEERNAME =
-      bind("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-  private static final MethodHandle POLL = bind("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+      LibC.critical("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+  private static final MethodHandle POLL =
+      LibC.critical("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle SEND =
-      bind("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+      LibC.critical("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle RECV =
-      bind("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+      LibC.critical("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 
   private StreamCalls() {}
 
-  private static MethodHandle bind(String name, MemoryLayout returns, MemoryLayout... args) {
-    MemorySegment address =
-        LINKER
-            .defaultLookup()
-            .find(name)
-            .orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));
-    return LINKER.downcallHandle(
-        address, FunctionDescriptor.of(returns, args), Linker.Option.captureCallState("errno"));
-  }
-
-  private static long orErrno(MemorySegment state, long rc) {
-    return rc >= 0 ? rc : -(int) ERRNO.get(state, 0L);
-  }
-
-  private static IllegalStateException failed(String name, Throwable t) {
-    if (t instanceof RuntimeException r) {
-      throw r;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    return new IllegalStateException("downcall " + name + " failed", t);
-  }
-
   static int listen(int fd, int backlog) {
-    MemorySegment s = STATE_SEGMENT.get();
+    MemorySegment s = LibC.CAPTURE.get();
     try {
-      return (int) orErrno(s, (int) LISTEN.invokeExact(s, fd, backlog));
+      return LibC.result(s, (int) LISTEN.invokeExact(s, fd, backlog));
     } catch (Throwable t) {
-      throw failed("listen", t);
+      throw LibC.rethrow(t);
     }
   }
 
   static int accept4(int fd, MemorySegment addr, MemorySegment lenPtr, int flags) {
-    MemorySegment s = STATE_SEGMENT.get();
+    MemorySegment s = LibC.CAPTURE.get();
     try {
-      return (int) orErrno(s, (int) ACCEPT4.invokeExact(s, fd, addr, lenPtr, flags));
+      return LibC.result(s, (int) ACCEPT4.invokeExact(s, fd, addr, lenPtr, flags));
     } catch (Throwable t) {
-      throw failed("accept4", t);
+      throw LibC.rethrow(t);
     }
   }
 
   static int shutdown(int fd, int how) {
-    MemorySegment s = STATE_SEGMENT.get();
+    MemorySegment s = LibC.CAPTURE.get();
     try {
-      return (int) orErrno(s, (int) SHUTDOWN.invokeExact(s, fd, how));
+      return LibC.result(s, (int) SHUTDOWN.invokeExact(s, fd, how));
     } catch (Throwable t) {
-      throw failed("shutdown", t);
+      throw LibC.rethrow(t);
     }
   }
 
   static int getpeername(int fd, MemorySegment addr, MemorySegment lenPtr) {
-    MemorySegment s = STATE_SEGMENT.get();
+    MemorySegment s = LibC.CAPTURE.get();
     try {
-      return (int) orErrno(s, (int) GETPEERNAME.invokeExact(s, fd, addr, lenPtr));
+      return LibC.result(s, (int) GETPEERNAME.invokeExact(s, fd, addr, lenPtr));
     } catch (Throwable t) {
-      throw failed("getpeername", t);
+      throw LibC.rethrow(t);
     }
   }
 
   static int poll(MemorySegment fds, long count, int timeoutMillis) {
-    MemorySegment s = STATE_SEGMENT.get();
+    MemorySegment s = LibC.CAPTURE.get();
     try {
-      return (int) orErrno(s, (int) POLL.invokeExact(s, fds, count, timeoutMillis));
+      return LibC.result(s, (int) POLL.invokeExact(s, fds, count, timeoutMillis));
     } catch (Throwable t) {
-      throw failed("poll", t);
+      throw LibC.rethrow(t);
     }
   }
 
   static long send(int fd, MemorySegment buf, long len, int flags) {
-    MemorySegment s = STATE_SEGMENT.get();
+    MemorySegment s = LibC.CAPTURE.get();
     try {
-      return orErrno(s, (long) SEND.invokeExact(s, fd, buf, len, flags));
+      return LibC.result(s, (long) SEND.invokeExact(s, fd, buf, len, flags));
     } catch (Throwable t) {
-      throw failed("send", t);
+      throw LibC.rethrow(t);
     }
   }
 
   static long recv(int fd, MemorySegment buf, long len, int flags) {
-    MemorySegment s = STATE_SEGMENT.get();
+    MemorySegment s = LibC.CAPTURE.get();
     try {
-      return orErrno(s, (long) RECV.invokeExact(s, fd, buf, len, flags));
+      return LibC.result(s, (long) RECV.invokeExact(s, fd, buf, len, flags));
     } catch (Throwable t) {
-      throw failed("recv", t);
+      throw LibC.rethrow(t);
     }
   }
 

@@ -84,11 +84,25 @@ public final class NetNs implements AutoCloseable {
   public static String host(String... cmd) throws IOException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
+      // Read before waiting: a command that fills the pipe would otherwise never exit.
+      String[] captured = new String[1];
+      Thread output =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      captured[0] =
+                          new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                      captured[0] = "<output unreadable: " + e + ">";
+                    }
+                  });
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("timed out: " + String.join(" ", cmd));
       }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      output.join();
+      String out = captured[0];
       if (p.exitValue() != 0) {
         throw new IOException(
             String.join(" ", cmd) + " exited with " + p.exitValue() + ": " + out.strip());
