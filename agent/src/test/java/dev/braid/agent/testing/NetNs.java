@@ -65,6 +65,20 @@ public final class NetNs implements AutoCloseable {
     return host(cmd.toArray(String[]::new));
   }
 
+  /** Starts a long-running command inside the namespace, stdout and stderr merged. */
+  public Process start(List<String> argv) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    cmd.addAll(argv);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
+  /** Adds addresses (CIDR notation, IPv4 or IPv6) to interface {@code dev}. */
+  public void addresses(String dev, String... cidrs) throws IOException {
+    for (String cidr : cidrs) {
+      ip("addr", "add", cidr, "dev", dev);
+    }
+  }
+
   /** Runs {@code action} on this thread inside the namespace (sockets it opens stay there). */
   public <T> T call(Callable<T> action) throws Exception {
     return NetworkNamespace.call(name, action);

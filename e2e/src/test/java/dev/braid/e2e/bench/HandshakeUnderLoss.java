@@ -1,12 +1,13 @@
 package dev.braid.e2e.bench;
 
-import dev.braid.e2e.harness.Command;
-import dev.braid.e2e.harness.Netns;
+import dev.braid.agent.testing.NetNs;
+import dev.braid.agent.testing.Prerequisites;
 import dev.braid.e2e.harness.OpenSslPki;
 import dev.braid.e2e.harness.OpenVpnConfigs;
 import dev.braid.e2e.harness.OpenVpnConfigs.ControlChannel;
 import dev.braid.e2e.harness.OpenVpnProcess;
 import dev.braid.e2e.harness.PacketLoss;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,15 +50,17 @@ public final class HandshakeUnderLoss {
     }
     int runs = Integer.parseInt(opts.get("runs"));
     Duration cap = Duration.ofSeconds(Long.parseLong(opts.get("cap")));
-    Command.require("ip", "openvpn", "openssl", "nft");
+    Prerequisites.require("ip", "openvpn", "openssl", "nft");
 
     Path dir = Files.createTempDirectory("braid-handshake");
     OpenSslPki pki = OpenSslPki.create(dir.resolve("pki"), "gateway");
     pki.client("alice");
     List<String> rows = new ArrayList<>();
-    try (Netns server = Netns.create("srv");
-        Netns client = Netns.create("cli")) {
-      Netns.link(server, List.of("10.77.0.1/24"), client, List.of("10.77.0.2/24"), "wan0");
+    try (NetNs server = NetNs.create("srv");
+        NetNs client = NetNs.create("cli")) {
+      server.veth("wan0", client, "wan0");
+      server.addresses("wan0", "10.77.0.1/24");
+      client.addresses("wan0", "10.77.0.2/24");
       for (String gatewayName : opts.get("gateways").split(",")) {
         try (Gateway gateway = start(gatewayName, server, pki, dir)) {
           for (String c : opts.get("cases").split(",")) {
@@ -96,7 +99,7 @@ public final class HandshakeUnderLoss {
     rows.forEach(System.out::println);
   }
 
-  private static Gateway start(String name, Netns server, OpenSslPki pki, Path dir)
+  private static Gateway start(String name, NetNs server, OpenSslPki pki, Path dir)
       throws Exception {
     return switch (name) {
       case "stock" -> {
@@ -124,7 +127,7 @@ public final class HandshakeUnderLoss {
     };
   }
 
-  private static void applyCase(Netns client, String c) {
+  private static void applyCase(NetNs client, String c) throws IOException {
     if (c.startsWith("acks")) {
       PacketLoss.outgoingAcks(client, Integer.parseInt(c.substring(4)));
     } else if (c.startsWith("random")) {
@@ -134,7 +137,7 @@ public final class HandshakeUnderLoss {
     }
   }
 
-  private static Optional<Duration> handshake(Netns client, OpenSslPki pki, Path dir, Duration cap)
+  private static Optional<Duration> handshake(NetNs client, OpenSslPki pki, Path dir, Duration cap)
       throws Exception {
     String config =
         OpenVpnConfigs.client(

@@ -1,5 +1,6 @@
 package dev.braid.e2e.harness;
 
+import dev.braid.agent.testing.NetNs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,8 @@ public final class OpenSslPki {
     OpenSslPki pki = new OpenSslPki(dir);
     pki.newCa("ca", "Braid Test CA");
     pki.issue("ca", "server", serverName, "serverAuth", null, null);
-    Command.run("openvpn", "--genkey", "tls-crypt", dir.resolve("tc.key").toString());
-    Command.run("openvpn", "--genkey", "tls-auth", dir.resolve("ta.key").toString());
+    NetNs.host("openvpn", "--genkey", "tls-crypt", dir.resolve("tc.key").toString());
+    NetNs.host("openvpn", "--genkey", "tls-auth", dir.resolve("ta.key").toString());
     return pki;
   }
 
@@ -152,6 +153,10 @@ public final class OpenSslPki {
     List<String> argv =
         new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec openssl \"$@\"", dir.toString()));
     argv.addAll(List.of(args));
-    Command.run(argv);
+    try {
+      NetNs.host(argv.toArray(String[]::new));
+    } catch (IOException e) {
+      throw new IllegalStateException("openssl " + String.join(" ", args) + " in " + dir, e);
+    }
   }
 }

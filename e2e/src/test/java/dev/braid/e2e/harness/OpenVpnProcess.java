@@ -1,5 +1,6 @@
 package dev.braid.e2e.harness;
 
+import dev.braid.agent.testing.NetNs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,7 +40,7 @@ public final class OpenVpnProcess implements AutoCloseable {
    * Writes {@code config} to {@code configFile} and starts {@code openvpn --config} on it inside
    * {@code ns}.
    */
-  public static OpenVpnProcess start(Netns ns, Path configFile, String config) throws IOException {
+  public static OpenVpnProcess start(NetNs ns, Path configFile, String config) throws IOException {
     Files.writeString(configFile, config);
     return new OpenVpnProcess(ns.start(List.of("openvpn", "--config", configFile.toString())));
   }

@@ -1,5 +1,8 @@
 package dev.braid.e2e.harness;
 
+import dev.braid.agent.testing.NetNs;
+import java.io.IOException;
+
 /**
  * Packet loss injected with nftables inside a namespace (this machine has no netem). Rules match
  * UDP only, so they shape the VPN's transport and nothing else.
@@ -10,7 +13,7 @@ public final class PacketLoss {
   /**
    * Drops {@code percent}% of every UDP packet to and from the namespace, independently each way.
    */
-  public static void randomBothWays(Netns ns, int percent) {
+  public static void randomBothWays(NetNs ns, int percent) throws IOException {
     table(ns);
     for (String chain : new String[] {"input", "output"}) {
       ns.exec(
@@ -37,7 +40,7 @@ public final class PacketLoss {
    * Drops {@code percent}% of the OpenVPN P_ACK_V1 packets the namespace sends: UDP datagrams whose
    * first payload byte is 0x28 (opcode 5, key id 0).
    */
-  public static void outgoingAcks(Netns ns, int percent) {
+  public static void outgoingAcks(NetNs ns, int percent) throws IOException {
     table(ns);
     ns.exec(
         "nft",
@@ -62,11 +65,11 @@ public final class PacketLoss {
   }
 
   /** Removes every loss rule from the namespace. */
-  public static void clear(Netns ns) {
+  public static void clear(NetNs ns) throws IOException {
     ns.exec("nft", "delete", "table", "inet", "braidloss");
   }
 
-  private static void table(Netns ns) {
+  private static void table(NetNs ns) throws IOException {
     ns.exec("nft", "add", "table", "inet", "braidloss");
     ns.exec(
         "nft",

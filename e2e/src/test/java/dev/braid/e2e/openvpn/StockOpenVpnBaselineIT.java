@@ -2,8 +2,8 @@ package dev.braid.e2e.openvpn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.e2e.harness.Command;
-import dev.braid.e2e.harness.Netns;
+import dev.braid.agent.testing.NetNs;
+import dev.braid.agent.testing.Prerequisites;
 import dev.braid.e2e.harness.OpenSslPki;
 import dev.braid.e2e.harness.OpenVpnConfigs;
 import dev.braid.e2e.harness.OpenVpnConfigs.ControlChannel;
@@ -11,7 +11,6 @@ import dev.braid.e2e.harness.OpenVpnProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,29 +22,26 @@ import org.junit.jupiter.params.provider.CsvSource;
  * measured on it.
  */
 class StockOpenVpnBaselineIT {
-  static Netns server;
-  static Netns client;
+  static NetNs server;
+  static NetNs client;
   static OpenSslPki pki;
   static Path dir;
 
   @BeforeAll
   static void topology() throws Exception {
-    Command.require("ip", "openvpn", "openssl", "nft", "ping");
+    Prerequisites.require("ip", "openvpn", "openssl", "nft", "ping");
     dir = Files.createTempDirectory("braid-baseline");
     pki = OpenSslPki.create(dir.resolve("pki"), "gateway");
     pki.client("alice");
-    server = Netns.create("srv");
-    client = Netns.create("cli");
-    Netns.link(
-        server,
-        List.of("10.77.0.1/24", "fd77::1/64"),
-        client,
-        List.of("10.77.0.2/24", "fd77::2/64"),
-        "wan0");
+    server = NetNs.create("srv");
+    client = NetNs.create("cli");
+    server.veth("wan0", client, "wan0");
+    server.addresses("wan0", "10.77.0.1/24", "fd77::1/64");
+    client.addresses("wan0", "10.77.0.2/24", "fd77::2/64");
   }
 
   @AfterAll
-  static void cleanup() {
+  static void cleanup() throws Exception {
     if (client != null) client.close();
     if (server != null) server.close();
   }
