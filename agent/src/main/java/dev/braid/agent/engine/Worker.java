@@ -34,6 +34,7 @@ final class Worker implements Runnable, WorkerContext {
   private final DatagramBatch tx;
   private final DatagramHandler datagramHandler;
   private final TunHandler tunHandler;
+  private final WorkerTimer timer;
   private final WorkerCounters counters;
   private final ReceivedView received;
   private final TunView tunView = new TunView();
@@ -48,7 +49,8 @@ final class Worker implements Runnable, WorkerContext {
       UdpSocket socket,
       TunQueue tun,
       DatagramHandler datagramHandler,
-      TunHandler tunHandler)
+      TunHandler tunHandler,
+      WorkerTimer timer)
       throws NativeIoException {
     this.index = index;
     this.count = count;
@@ -57,6 +59,7 @@ final class Worker implements Runnable, WorkerContext {
     this.tun = tun;
     this.datagramHandler = datagramHandler;
     this.tunHandler = tunHandler;
+    this.timer = timer;
     this.counters = new WorkerCounters(index);
     this.received = new ReceivedView(config.batchSize());
     this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
@@ -78,8 +81,9 @@ final class Worker implements Runnable, WorkerContext {
       if (cpus.length > 0) {
         ThreadAffinity.pinCurrentThread(cpus[index % cpus.length]);
       }
+      int timeout = -1;
       while (running) {
-        int ready = epoll.await(-1);
+        int ready = epoll.await(timeout);
         for (int i = 0; i < ready; i++) {
           long tag = epoll.tag(i);
           if (tag == TAG_SOCKET) {
@@ -90,6 +94,7 @@ final class Worker implements Runnable, WorkerContext {
             wake.drain();
           }
         }
+        timeout = runTimer();
       }
     } catch (Throwable t) {
       failure = t;
@@ -151,6 +156,27 @@ final class Worker implements Runnable, WorkerContext {
         return;
       }
     }
+  }
+
+  /** Runs the timer and turns its deadline into an epoll_wait timeout (rounded up to 1 ms). */
+  private int runTimer() {
+    if (timer == null) {
+      return -1;
+    }
+    long now = System.nanoTime();
+    long deadline;
+    try {
+      deadline = timer.onTimer(this, now);
+    } catch (RuntimeException e) {
+      counters.drop(DropReason.HANDLER_ERROR, 1);
+      deadline = now + 100_000_000L; // try again soon rather than never
+    }
+    flush();
+    if (deadline == WorkerTimer.NONE) {
+      return -1;
+    }
+    long millis = Math.max(0, (deadline - now + 999_999) / 1_000_000);
+    return (int) Math.min(millis, Integer.MAX_VALUE);
   }
 
   private void flush() {
@@ -218,6 +244,10 @@ final class Worker implements Runnable, WorkerContext {
 
   Throwable failure() {
     return failure;
+  }
+
+  void wake() throws NativeIoException {
+    wake.signal();
   }
 
   void requestStop() throws NativeIoException {
