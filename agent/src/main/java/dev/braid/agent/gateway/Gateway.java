@@ -7,6 +7,7 @@ import dev.braid.agent.engine.SessionTable;
 import dev.braid.agent.engine.TunHandler;
 import dev.braid.agent.engine.WorkerTimer;
 import dev.braid.agent.nativeio.NativeIoException;
+import dev.braid.agent.nativeio.TcpListener;
 import dev.braid.agent.openvpn.push.AddressPool;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.openvpn.session.ServerSessions;
@@ -35,9 +36,14 @@ public final class Gateway implements Engine.Handlers {
   private static final long COOKIE_SLOT_NANOS = Duration.ofSeconds(30).toNanos();
 
   private final SessionTable<Integer> peerIds;
-  private final ConcurrentMap<TunnelAddress, Integer> routes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<TunnelAddress, Route> routes = new ConcurrentHashMap<>();
   private final List<WorkerGateway> workers = new ArrayList<>();
+  private final ServerConfig config;
+  private final AddressPool pool;
+  private final byte[] cookieKey = new byte[32];
   private volatile Engine engine;
+  private volatile TcpGateway tcp;
+  private Thread tcpThread;
 
   /**
    * @param config the server's protocol settings
@@ -46,7 +52,8 @@ public final class Gateway implements Engine.Handlers {
    */
   public Gateway(ServerConfig config, AddressPool pool, int workerCount) {
     this.peerIds = new SessionTable<>(workerCount);
-    byte[] cookieKey = new byte[32];
+    this.config = config;
+    this.pool = pool;
     new SecureRandom().nextBytes(cookieKey);
     for (int w = 0; w < workerCount; w++) {
       int worker = w;
@@ -87,6 +94,56 @@ public final class Gateway implements Engine.Handlers {
     this.engine = engine;
   }
 
+  /**
+   * Serves OpenVPN over TCP on {@code listener} (already bound, usually to the UDP port) from its
+   * own loop thread, with the same PKI, pool and tunnel routes as the workers.
+   */
+  public synchronized void startTcp(TcpListener listener) throws NativeIoException {
+    if (tcp != null) {
+      throw new IllegalStateException("TCP already started");
+    }
+    ServerSessions<TcpLink> sessions =
+        new ServerSessions<>(
+            config,
+            new ResetCookie(cookieKey, COOKIE_SLOT_NANOS),
+            new ResetRateLimiter(50, 20),
+            pool,
+            link -> socketAddress(link.remote()),
+            ServerSessions.PeerIds.sequential());
+    tcp = new TcpGateway(this, listener, sessions, HANDOFF_CAPACITY, workers.size());
+    tcpThread = Thread.ofPlatform().name("braid-tcp").daemon().start(tcp);
+  }
+
+  /** Stops the TCP loop, if started, and closes its listener and connections. */
+  public synchronized void stopTcp() throws NativeIoException, InterruptedException {
+    if (tcp == null) {
+      return;
+    }
+    tcp.requestStop();
+    if (!tcpThread.join(java.time.Duration.ofSeconds(10))) {
+      throw new IllegalStateException("TCP loop did not stop");
+    }
+    tcp.close();
+  }
+
+  /** The TCP listener's transport (MPTCP or why not), or null without TCP. */
+  public TcpListener.Transport tcpTransport() {
+    TcpGateway t = tcp;
+    return t == null ? null : t.listener().transport();
+  }
+
+  /** Ended TCP connections by cause (status keys), empty without TCP. */
+  public Map<String, Long> tcpDisconnects() {
+    TcpGateway t = tcp;
+    return t == null ? Map.of() : t.disconnects().snapshot();
+  }
+
+  /** The TCP loop's failure, or null. */
+  public Throwable tcpFailure() {
+    TcpGateway t = tcp;
+    return t == null ? null : t.failure();
+  }
+
   @Override
   public DatagramHandler datagramHandler(int worker) {
     return workers.get(worker);
@@ -102,11 +159,23 @@ public final class Gateway implements Engine.Handlers {
     return workers.get(worker);
   }
 
-  /** Every worker's sessions as last published (at most a second old). */
+  /** Every loop's sessions as last published (at most a second old). */
   public List<SessionView> sessions() {
     List<SessionView> all = new ArrayList<>();
+    for (Publisher.Published p : published()) {
+      all.addAll(p.sessions());
+    }
+    return all;
+  }
+
+  private List<Publisher.Published> published() {
+    List<Publisher.Published> all = new ArrayList<>();
     for (WorkerGateway w : workers) {
-      all.addAll(w.published().sessions());
+      all.add(w.published());
+    }
+    TcpGateway t = tcp;
+    if (t != null) {
+      all.add(t.published());
     }
     return all;
   }
@@ -114,8 +183,8 @@ public final class Gateway implements Engine.Handlers {
   /** Protocol-level drops (bad tls-crypt tag, replay, unknown peer-id, ...) over all workers. */
   public Map<String, Long> protocolDrops() {
     Map<String, Long> all = new TreeMap<>();
-    for (WorkerGateway w : workers) {
-      for (Map.Entry<DropReason, Long> e : w.published().drops().entrySet()) {
+    for (Publisher.Published p : published()) {
+      for (Map.Entry<DropReason, Long> e : p.drops().entrySet()) {
         all.merge(e.getKey().name(), e.getValue(), Long::sum);
       }
     }
@@ -124,23 +193,20 @@ public final class Gateway implements Engine.Handlers {
 
   /** Sessions that reached ESTABLISHED since start. */
   public long handshakes() {
-    return workers.stream().mapToLong(w -> w.published().handshakes()).sum();
+    return published().stream().mapToLong(Publisher.Published::handshakes).sum();
   }
 
   int workerCount() {
     return peerIds.workers();
   }
 
-  WorkerGateway worker(int index) {
-    return workers.get(index);
+  /** The hand-off queue of loop {@code owner} (a worker, or the TCP loop at the worker count). */
+  HandoffQueue<Handed> handoffTo(int owner) {
+    return owner < workers.size() ? workers.get(owner).handoff() : tcp.handoff();
   }
 
-  ConcurrentMap<TunnelAddress, Integer> routes() {
+  ConcurrentMap<TunnelAddress, Route> routes() {
     return routes;
-  }
-
-  int ownerOf(int peerId) {
-    return peerIds.ownerOf(peerId);
   }
 
   /**
@@ -160,11 +226,15 @@ public final class Gateway implements Engine.Handlers {
 
   /** The remote address and port of a path (reset-cookie input). */
   static byte[] peerAddress(Path path) {
-    byte[] ip = path.remote().getAddress().getAddress();
+    return socketAddress(path.remote());
+  }
+
+  private static byte[] socketAddress(java.net.InetSocketAddress a) {
+    byte[] ip = a.getAddress().getAddress();
     byte[] out = new byte[ip.length + 2];
     System.arraycopy(ip, 0, out, 0, ip.length);
-    out[ip.length] = (byte) (path.remote().getPort() >>> 8);
-    out[ip.length + 1] = (byte) path.remote().getPort();
+    out[ip.length] = (byte) (a.getPort() >>> 8);
+    out[ip.length + 1] = (byte) a.getPort();
     return out;
   }
 }

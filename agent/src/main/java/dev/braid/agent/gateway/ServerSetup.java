@@ -20,8 +20,8 @@ import java.util.List;
 
 /**
  * Turns the agent config document into the server's protocol settings: reads the PKI and the
- * control-channel key from the files it names (relative paths resolve against the config file's
- * folder) and maps ciphers, keepalive, pool and pushed routes.
+ * control-channel key from the files it names (relative paths resolve against the working
+ * directory, as the control side's checks do) and maps ciphers, keepalive, pool and pushed routes.
  *
  * @param server the protocol settings
  * @param pool the IPv4 tunnel pool (the gateway takes its first address)
@@ -29,23 +29,21 @@ import java.util.List;
 public record ServerSetup(ServerConfig server, AddressPool pool) {
   /**
    * @param config a validated config document
-   * @param baseDir the folder of the config file
    * @throws IOException when a named file cannot be read (the message names the field and path)
    * @throws GeneralSecurityException when the certificates, key or CRL do not parse
    */
-  public static ServerSetup from(AgentConfig config, Path baseDir)
-      throws IOException, GeneralSecurityException {
+  public static ServerSetup from(AgentConfig config) throws IOException, GeneralSecurityException {
     AgentConfig.Tls tls = config.tls;
     if (tls == null) {
       throw new IOException("tls: missing (certificate, key and CA files are required)");
     }
     TlsServerContext context =
         TlsServerContext.fromPem(
-            read(baseDir, "tls.certFile", tls.certFile),
-            read(baseDir, "tls.keyFile", tls.keyFile),
-            read(baseDir, "tls.caFile", tls.caFile),
-            tls.crlFile == null ? "" : read(baseDir, "tls.crlFile", tls.crlFile));
-    ServerConfig defaults = ServerConfig.defaults(wrap(tls, baseDir), context);
+            read("tls.certFile", tls.certFile),
+            read("tls.keyFile", tls.keyFile),
+            read("tls.caFile", tls.caFile),
+            tls.crlFile == null ? "" : read("tls.crlFile", tls.crlFile));
+    ServerConfig defaults = ServerConfig.defaults(wrap(tls), context);
     List<DataCipher> ciphers = new ArrayList<>();
     for (var c : config.ciphers) {
       ciphers.add(DataCipher.valueOf(c.name()));
@@ -81,22 +79,22 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
     return new ServerSetup(server, new AddressPool(config.pools.ipv4));
   }
 
-  private static ControlWrap wrap(AgentConfig.Tls tls, Path baseDir) throws IOException {
+  private static ControlWrap wrap(AgentConfig.Tls tls) throws IOException {
     return switch (tls.controlChannel) {
-      case TLS_CRYPT -> new TlsCrypt(key(tls, baseDir), KeyDirection.NORMAL);
+      case TLS_CRYPT -> new TlsCrypt(key(tls), KeyDirection.NORMAL);
       case TLS_AUTH ->
           new TlsAuth(
-              key(tls, baseDir),
+              key(tls),
               KeyDirection.NORMAL,
               TlsAuth.Digest.valueOf(tls.authDigest == null ? "SHA1" : tls.authDigest.name()));
       case NONE -> ControlWrap.NONE;
     };
   }
 
-  private static StaticKey key(AgentConfig.Tls tls, Path baseDir) throws IOException {
+  private static StaticKey key(AgentConfig.Tls tls) throws IOException {
     String file = tls.controlChannelKeyFile;
     try {
-      return StaticKey.parse(read(baseDir, "tls.controlChannelKeyFile", file));
+      return StaticKey.parse(read("tls.controlChannelKeyFile", file));
     } catch (IllegalArgumentException e) {
       throw new IOException("tls.controlChannelKeyFile " + file + ": " + e.getMessage(), e);
     }
@@ -113,11 +111,11 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
     return "route " + parts[0] + " " + AddressPool.toString(mask);
   }
 
-  private static String read(Path baseDir, String field, String file) throws IOException {
+  private static String read(String field, String file) throws IOException {
     if (file == null || file.isBlank()) {
       throw new IOException(field + ": missing");
     }
-    Path path = baseDir.resolve(file);
+    Path path = Path.of(file);
     try {
       return Files.readString(path);
     } catch (IOException e) {

@@ -44,7 +44,7 @@ public final class AgentMain {
   static int run(Path configFile, String tun) throws Exception {
     AgentEnvironment env = AgentEnvironment.fromSystem();
     AgentConfig config = ConfigLoader.load(configFile, env.nodeName()).config();
-    GatewayDataPlane dataPlane = GatewayDataPlane.start(config, configFile.getParent(), tun, null);
+    GatewayDataPlane dataPlane = GatewayDataPlane.start(config, tun, null);
     KubernetesClient client = AgentEnvironment.statusClient(config);
     ControlPlane control =
         ControlPlane.start(

@@ -4,17 +4,21 @@ import dev.braid.agent.control.DataPlaneStatus;
 import dev.braid.agent.engine.CounterSnapshot;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.EngineConfig;
-import dev.braid.agent.engine.Path;
 import dev.braid.agent.gateway.Gateway;
 import dev.braid.agent.gateway.ServerSetup;
 import dev.braid.agent.gateway.SessionView;
 import dev.braid.agent.nativeio.KernelCapabilities;
+import dev.braid.agent.nativeio.NetworkNamespace;
+import dev.braid.agent.nativeio.TcpListener;
+import dev.braid.agent.transport.tcp.TcpTransportStatus;
 import dev.braid.api.config.AgentConfig;
 import dev.braid.api.v1alpha1.Capability;
 import dev.braid.api.v1alpha1.PathStatus;
 import dev.braid.api.v1alpha1.SessionStatus;
 import dev.braid.api.v1alpha1.Transport;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +44,12 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
   /**
    * Starts the data plane for {@code config}.
    *
-   * @param baseDir folder relative file names in the config resolve against
    * @param tunName name of the TUN device to create
    * @param namespace named network namespace to run in (tests), or null for the current one
    */
-  public static GatewayDataPlane start(
-      AgentConfig config, java.nio.file.Path baseDir, String tunName, String namespace)
+  public static GatewayDataPlane start(AgentConfig config, String tunName, String namespace)
       throws IOException, GeneralSecurityException {
-    ServerSetup setup = ServerSetup.from(config, baseDir);
+    ServerSetup setup = ServerSetup.from(config);
     int workers =
         config.workers != null ? config.workers : Runtime.getRuntime().availableProcessors();
     EngineConfig engineConfig =
@@ -61,12 +63,20 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     Engine engine = Engine.start(engineConfig, gateway);
     try {
       gateway.attach(engine);
+      if (config.listen.transports.contains(Transport.TCP)) {
+        gateway.startTcp(openTcpListener(engine.port(), namespace));
+      }
       TunAddressing.configure(
           namespace,
           engine.tunName(),
           List.of(setup.pool().serverAddress() + "/" + setup.pool().prefixLength()),
           config.mtu == null ? 1500 : config.mtu);
     } catch (IOException | RuntimeException e) {
+      try {
+        gateway.stopTcp();
+      } catch (IOException | InterruptedException | RuntimeException stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
       try {
         engine.close();
       } catch (IOException closeFailure) {
@@ -75,6 +85,17 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
       throw e;
     }
     return new GatewayDataPlane(engine, gateway, capabilities());
+  }
+
+  /** The TCP listener on the engine's port, inside {@code namespace} if given. */
+  private static TcpListener openTcpListener(int port, String namespace) throws IOException {
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getByAddress(new byte[16]), port);
+    if (namespace == null) {
+      return TcpListener.open(any, TcpListener.Options.defaults());
+    }
+    try (NetworkNamespace ns = NetworkNamespace.enter(namespace)) {
+      return TcpListener.open(any, TcpListener.Options.defaults());
+    }
   }
 
   public Engine engine() {
@@ -98,15 +119,19 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
       c.dropMap().forEach((reason, n) -> drops.merge(reason.name(), n, Long::sum));
     }
     gateway.protocolDrops().forEach((reason, n) -> drops.merge("OPENVPN_" + reason, n, Long::sum));
+    TcpListener.Transport tcp = gateway.tcpTransport();
+    if (tcp != null) {
+      capabilities.mptcp = TcpTransportStatus.mptcp(tcp);
+    }
     return new Snapshot(
-        engine.failure() == null,
+        engine.failure() == null && gateway.tcpFailure() == null,
         engine.workerCount(),
         sessions,
         capabilities,
         gateway.handshakes(),
         0,
         drops,
-        Map.of());
+        gateway.tcpDisconnects());
   }
 
   private static SessionStatus status(SessionView v) {
@@ -114,11 +139,12 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     s.peerId = v.peerId();
     s.tunnelAddresses.add(v.tunnelAddress());
     boolean first = true;
-    for (Path p : v.paths()) {
+    for (String p : v.paths()) {
       PathStatus ps = new PathStatus();
-      ps.remote = p.remote().getAddress().getHostAddress() + ":" + p.remote().getPort();
-      ps.local = p.local() == null ? null : p.local().getHostAddress();
-      ps.transport = Transport.UDP;
+      int via = p.indexOf(" via ");
+      ps.remote = via < 0 ? p : p.substring(0, via);
+      ps.local = via < 0 ? null : p.substring(via + 5);
+      ps.transport = Transport.valueOf(v.transport());
       ps.state = first ? "active" : "standby";
       if (first) {
         ps.bytesIn = v.bytesIn();
@@ -150,6 +176,13 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    engine.close();
+    try {
+      gateway.stopTcp();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the TCP loop", e);
+    } finally {
+      engine.close();
+    }
   }
 }

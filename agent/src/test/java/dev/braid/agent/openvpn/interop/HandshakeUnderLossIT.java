@@ -2,6 +2,7 @@ package dev.braid.agent.openvpn.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.agent.testing.WatchedProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
