@@ -16,6 +16,7 @@ import java.util.List;
  * other workers, so the packet path takes no lock.
  */
 final class Worker implements Runnable, WorkerContext {
+  private static final System.Logger LOG = System.getLogger(Worker.class.getName());
   private static final long TAG_SOCKET = 1;
   private static final long TAG_TUN = 2;
   private static final long TAG_WAKE = 3;
@@ -38,6 +39,7 @@ final class Worker implements Runnable, WorkerContext {
   private final WorkerCounters counters;
   private final ReceivedView received;
   private final TunView tunView = new TunView();
+  private long handlerErrors;
   private volatile boolean running = true;
   private volatile Throwable failure;
   private volatile long threadId = -1;
@@ -124,6 +126,7 @@ final class Worker implements Runnable, WorkerContext {
         try {
           datagramHandler.onDatagrams(received, this);
         } catch (RuntimeException e) {
+          handlerError(e);
           counters.drop(DropReason.HANDLER_ERROR, received.size);
         }
       }
@@ -149,12 +152,23 @@ final class Worker implements Runnable, WorkerContext {
       try {
         tunHandler.onTunPackets(tunView, this);
       } catch (RuntimeException e) {
+        handlerError(e);
         counters.drop(DropReason.HANDLER_ERROR, n);
       }
       flush();
       if (n < config.batchSize()) {
         return;
       }
+    }
+  }
+
+  /** Logs the first handler failure and then every 1000th, with its stack trace. */
+  private void handlerError(RuntimeException e) {
+    if (handlerErrors++ % 1000 == 0) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "worker " + index + ": handler failed (" + handlerErrors + " so far); dropped",
+          e);
     }
   }
 
@@ -168,6 +182,7 @@ final class Worker implements Runnable, WorkerContext {
     try {
       deadline = timer.onTimer(this, now);
     } catch (RuntimeException e) {
+      handlerError(e);
       counters.drop(DropReason.HANDLER_ERROR, 1);
       deadline = now + 100_000_000L; // try again soon rather than never
     }

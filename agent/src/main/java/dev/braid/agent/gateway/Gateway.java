@@ -210,9 +210,14 @@ public final class Gateway implements Engine.Handlers {
   }
 
   /**
-   * Wakes worker {@code w} to drain its hand-off queue; before attach it drains on its next turn.
+   * Wakes loop {@code w} (a worker, or the TCP loop at the worker count) to drain its hand-off
+   * queue; a worker woken before {@link #attach} drains on its next turn.
    */
   void wake(int w) {
+    if (w == workers.size()) {
+      tcp.wake();
+      return;
+    }
     Engine e = engine;
     if (e == null) {
       return;

@@ -2,6 +2,7 @@ package dev.braid.agent.runtime;
 
 import dev.braid.agent.openvpn.testing.TestPki;
 import dev.braid.agent.openvpn.tlswrap.StaticKey;
+import dev.braid.agent.testing.AgentProcess;
 import dev.braid.agent.testing.NetNs;
 import dev.braid.agent.testing.WatchedProcess;
 import java.io.IOException;
@@ -88,47 +89,14 @@ final class AgentFixture implements AutoCloseable {
       String name, int port, int httpPort, String pool, String wrap, String keyFile)
       throws Exception {
     Path config =
-        write(
-            name + ".yaml",
-            """
-            gateway:
-              name: it-%1$s
-            listen:
-              port: %2$d
-              transports: [UDP, TCP]
-            workers: 2
-            pools:
-              ipv4: %3$s
-            mtu: 1500
-            tls:
-              caFile: %5$s/ca.crt
-              certFile: %5$s/server.crt
-              keyFile: %5$s/server.key
-              controlChannelKeyFile: %5$s/%4$s
-              controlChannel: %6$s
-            ciphers: [AES-256-GCM, AES-128-GCM, CHACHA20-POLY1305]
-            keepalive:
-              intervalSeconds: 5
-              timeoutSeconds: 30
-            control:
-              httpPort: %7$d
-            """
-                .formatted(name, port, pool, keyFile, dir, wrap, httpPort));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        AgentProcess.writeConfig(
+            dir.resolve(name + ".yaml"), dir, port, "UDP, TCP", pool, wrap, keyFile, httpPort);
     WatchedProcess agent =
         node.start(
             dir.resolve(name + "-agent.log"),
-            java,
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            AgentMain.class.getName(),
-            "--config",
-            config.toString(),
-            "--tun",
-            "braid" + name);
+            AgentProcess.command(config, "braid" + name).toArray(String[]::new));
     processes.add(agent);
-    if (agent.await(l -> l.contains("agent serving"), 120_000) == null) {
+    if (agent.await(l -> l.contains(AgentProcess.SERVING), 120_000) == null) {
       throw new IllegalStateException("agent " + name + " did not start:\n" + agent.output());
     }
     return agent;
