@@ -53,10 +53,11 @@ public final class AgentMain {
             env.addresses(),
             dataPlane,
             (previous, next, restartNeeded) -> {
-              if (restartNeeded) {
-                throw new IllegalStateException(
-                    "this change needs a restart of the data plane; restart the agent to apply it");
-              }
+              // Sessions hold their settings from start; say so instead of claiming to apply.
+              throw new IllegalStateException(
+                  "the running data plane does not reload its settings"
+                      + (restartNeeded ? " (and this change needs new sockets or TUN queues)" : "")
+                      + "; restart the agent to apply the new config");
             },
             client,
             null,

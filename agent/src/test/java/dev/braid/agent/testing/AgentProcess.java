@@ -53,6 +53,7 @@ public final class AgentProcess {
           keyFile: %4$s/server.key
           controlChannelKeyFile: %4$s/%5$s
           controlChannel: %6$s
+        ciphers: [AES-256-GCM, AES-128-GCM, CHACHA20-POLY1305]
         keepalive:
           intervalSeconds: 5
           timeoutSeconds: 30
