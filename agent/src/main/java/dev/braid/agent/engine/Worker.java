@@ -83,7 +83,7 @@ final class Worker implements Runnable, WorkerContext {
       if (cpus.length > 0) {
         ThreadAffinity.pinCurrentThread(cpus[index % cpus.length]);
       }
-      int timeout = -1;
+      int timeout = runTimer(); // the first deadline, before any I/O
       while (running) {
         int ready = epoll.await(timeout);
         for (int i = 0; i < ready; i++) {
