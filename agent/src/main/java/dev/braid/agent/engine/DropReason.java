@@ -22,5 +22,7 @@ public enum DropReason {
   /** The kernel refused a packet written to the TUN queue. */
   TUN_WRITE_FAILED,
   /** A packet read from TUN that no session routes. */
-  NO_ROUTE
+  NO_ROUTE,
+  /** A packet for a session of another worker found that worker's hand-off queue full. */
+  HANDOFF_FULL
 }

@@ -23,6 +23,11 @@ public final class Engine implements AutoCloseable {
     default TunHandler tunHandler(int worker) {
       return TunHandler.dropAll();
     }
+
+    /** The worker's timer, or null for a worker that only reacts to I/O. */
+    default WorkerTimer timer(int worker) {
+      return null;
+    }
   }
 
   private final EngineConfig config;
@@ -82,7 +87,8 @@ public final class Engine implements AutoCloseable {
                 sockets.get(i),
                 tun == null ? null : tun.queues().get(i),
                 handlers.datagramHandler(i),
-                handlers.tunHandler(i)));
+                handlers.tunHandler(i),
+                handlers.timer(i)));
       }
     } catch (IOException | RuntimeException e) {
       for (UdpSocket s : sockets) {
@@ -132,6 +138,14 @@ public final class Engine implements AutoCloseable {
   /** Every worker's counters, read without stopping anything. */
   public List<CounterSnapshot> counters() {
     return workers.stream().map(w -> w.counters().snapshot()).toList();
+  }
+
+  /**
+   * Makes worker {@code worker} run its {@link WorkerTimer} soon, from any thread (one eventfd
+   * write); used to hand work to the worker that owns a session.
+   */
+  public void wake(int worker) throws NativeIoException {
+    workers.get(worker).wake();
   }
 
   /** Thread ids of the running workers (-1 for one not yet started), for CPU-time accounting. */

@@ -16,6 +16,7 @@ import java.util.List;
  * other workers, so the packet path takes no lock.
  */
 final class Worker implements Runnable, WorkerContext {
+  private static final System.Logger LOG = System.getLogger(Worker.class.getName());
   private static final long TAG_SOCKET = 1;
   private static final long TAG_TUN = 2;
   private static final long TAG_WAKE = 3;
@@ -34,9 +35,11 @@ final class Worker implements Runnable, WorkerContext {
   private final DatagramBatch tx;
   private final DatagramHandler datagramHandler;
   private final TunHandler tunHandler;
+  private final WorkerTimer timer;
   private final WorkerCounters counters;
   private final ReceivedView received;
   private final TunView tunView = new TunView();
+  private long handlerErrors;
   private volatile boolean running = true;
   private volatile Throwable failure;
   private volatile long threadId = -1;
@@ -48,7 +51,8 @@ final class Worker implements Runnable, WorkerContext {
       UdpSocket socket,
       TunQueue tun,
       DatagramHandler datagramHandler,
-      TunHandler tunHandler)
+      TunHandler tunHandler,
+      WorkerTimer timer)
       throws NativeIoException {
     this.index = index;
     this.count = count;
@@ -57,6 +61,7 @@ final class Worker implements Runnable, WorkerContext {
     this.tun = tun;
     this.datagramHandler = datagramHandler;
     this.tunHandler = tunHandler;
+    this.timer = timer;
     this.counters = new WorkerCounters(index);
     this.received = new ReceivedView(config.batchSize());
     this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
@@ -78,8 +83,9 @@ final class Worker implements Runnable, WorkerContext {
       if (cpus.length > 0) {
         ThreadAffinity.pinCurrentThread(cpus[index % cpus.length]);
       }
+      int timeout = runTimer(); // the first deadline, before any I/O
       while (running) {
-        int ready = epoll.await(-1);
+        int ready = epoll.await(timeout);
         for (int i = 0; i < ready; i++) {
           long tag = epoll.tag(i);
           if (tag == TAG_SOCKET) {
@@ -90,6 +96,7 @@ final class Worker implements Runnable, WorkerContext {
             wake.drain();
           }
         }
+        timeout = runTimer();
       }
     } catch (Throwable t) {
       failure = t;
@@ -119,6 +126,7 @@ final class Worker implements Runnable, WorkerContext {
         try {
           datagramHandler.onDatagrams(received, this);
         } catch (RuntimeException e) {
+          handlerError(e);
           counters.drop(DropReason.HANDLER_ERROR, received.size);
         }
       }
@@ -144,6 +152,7 @@ final class Worker implements Runnable, WorkerContext {
       try {
         tunHandler.onTunPackets(tunView, this);
       } catch (RuntimeException e) {
+        handlerError(e);
         counters.drop(DropReason.HANDLER_ERROR, n);
       }
       flush();
@@ -151,6 +160,38 @@ final class Worker implements Runnable, WorkerContext {
         return;
       }
     }
+  }
+
+  /** Logs the first handler failure and then every 1000th, with its stack trace. */
+  private void handlerError(RuntimeException e) {
+    if (handlerErrors++ % 1000 == 0) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "worker " + index + ": handler failed (" + handlerErrors + " so far); dropped",
+          e);
+    }
+  }
+
+  /** Runs the timer and turns its deadline into an epoll_wait timeout (rounded up to 1 ms). */
+  private int runTimer() {
+    if (timer == null) {
+      return -1;
+    }
+    long now = System.nanoTime();
+    long deadline;
+    try {
+      deadline = timer.onTimer(this, now);
+    } catch (RuntimeException e) {
+      handlerError(e);
+      counters.drop(DropReason.HANDLER_ERROR, 1);
+      deadline = now + 100_000_000L; // try again soon rather than never
+    }
+    flush();
+    if (deadline == WorkerTimer.NONE) {
+      return -1;
+    }
+    long millis = Math.max(0, (deadline - now + 999_999) / 1_000_000);
+    return (int) Math.min(millis, Integer.MAX_VALUE);
   }
 
   private void flush() {
@@ -218,6 +259,10 @@ final class Worker implements Runnable, WorkerContext {
 
   Throwable failure() {
     return failure;
+  }
+
+  void wake() throws NativeIoException {
+    wake.signal();
   }
 
   void requestStop() throws NativeIoException {

@@ -58,6 +58,21 @@ public final class NetNs implements AutoCloseable {
     return host(cmd.toArray(String[]::new));
   }
 
+  /** {@code ip netns exec NAME args...}, for a long-running process started with {@link #start}. */
+  public List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /**
+   * Starts a long-running process inside the namespace; its output goes to {@code log} and can be
+   * awaited. Close it (it is killed) before closing the namespace.
+   */
+  public WatchedProcess start(java.nio.file.Path log, String... args) throws IOException {
+    return new WatchedProcess(command(args), log);
+  }
+
   /** Runs a command inside the namespace ({@code ip netns exec}). */
   public String exec(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,31 +22,19 @@ import java.util.Optional;
  * packets are lost both ways. Each gateway under test serves the same client on the same topology
  * with the same certificates.
  *
- * <p>Arguments: {@code runs=20 cases=acks50,random30 gateways=stock cap=120}. Prints one table.
+ * <p>Arguments: {@code runs=20 cases=acks50,random30 gateways=stock,braid cap=120}. Prints one
+ * table.
  */
 public final class HandshakeUnderLoss {
-  /** A server the client connects to, started in the server namespace. */
-  interface Gateway extends AutoCloseable {
-    String name();
-
-    @Override
-    void close() throws Exception;
-  }
-
   private HandshakeUnderLoss() {}
 
   /** Runs the benchmark; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
     Map<String, String> opts =
-        new LinkedHashMap<>(
-            Map.of("runs", "20", "cases", "acks50,random30", "gateways", "stock", "cap", "120"));
-    for (String a : args) {
-      String[] kv = a.split("=", 2);
-      if (kv.length != 2 || !opts.containsKey(kv[0])) {
-        throw new IllegalArgumentException("unknown argument " + a + "; known: " + opts.keySet());
-      }
-      opts.put(kv[0], kv[1]);
-    }
+        BenchArgs.parse(
+            args,
+            Map.of(
+                "runs", "20", "cases", "acks50,random30", "gateways", "stock,braid", "cap", "120"));
     int runs = Integer.parseInt(opts.get("runs"));
     Duration cap = Duration.ofSeconds(Long.parseLong(opts.get("cap")));
     Prerequisites.require("ip", "openvpn", "openssl", "nft");
@@ -62,7 +49,7 @@ public final class HandshakeUnderLoss {
       server.addresses("wan0", "10.77.0.1/24");
       client.addresses("wan0", "10.77.0.2/24");
       for (String gatewayName : opts.get("gateways").split(",")) {
-        try (Gateway gateway = start(gatewayName, server, pki, dir)) {
+        try (BenchGateway gateway = BenchGateway.start(gatewayName, server, pki, dir, "udp")) {
           for (String c : opts.get("cases").split(",")) {
             applyCase(client, c);
             List<Double> seconds = new ArrayList<>();
@@ -97,34 +84,6 @@ public final class HandshakeUnderLoss {
     System.out.println("| gateway  | case      | runs | failed | median s |    p90 s |    max s |");
     System.out.println("|----------|-----------|------|--------|----------|----------|----------|");
     rows.forEach(System.out::println);
-  }
-
-  private static Gateway start(String name, NetNs server, OpenSslPki pki, Path dir)
-      throws Exception {
-    return switch (name) {
-      case "stock" -> {
-        OpenVpnProcess p =
-            OpenVpnProcess.start(
-                server,
-                dir.resolve("stock-server.conf"),
-                OpenVpnConfigs.server(pki, 1194, "udp", ControlChannel.TLS_CRYPT));
-        if (p.awaitLine("Initialization Sequence Completed", Duration.ofSeconds(20)).isEmpty()) {
-          throw new IllegalStateException("stock server did not start:\n" + p.log());
-        }
-        yield new Gateway() {
-          @Override
-          public String name() {
-            return "stock";
-          }
-
-          @Override
-          public void close() throws Exception {
-            p.close();
-          }
-        };
-      }
-      default -> throw new IllegalArgumentException("unknown gateway " + name + " (known: stock)");
-    };
   }
 
   private static void applyCase(NetNs client, String c) throws IOException {

@@ -99,6 +99,11 @@ public final class OpenVpnProcess implements AutoCloseable {
     }
   }
 
+  /** The openvpn process id ({@code ip netns exec} execs it), for CPU accounting. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** True while the process runs. */
   public boolean isAlive() {
     return process.isAlive();

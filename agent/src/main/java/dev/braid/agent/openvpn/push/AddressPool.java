@@ -7,7 +7,8 @@ import java.util.OptionalInt;
 
 /**
  * IPv4 tunnel addresses for topology subnet: the server takes the first host address of the
- * network, clients get the following ones. Not thread-safe (the session table owns it).
+ * network, clients get the following ones. Allocation is synchronized, so the session tables of
+ * several workers can share one pool (it runs once per handshake, never per packet).
  */
 public final class AddressPool {
   private final int network;
@@ -46,7 +47,7 @@ public final class AddressPool {
   }
 
   /** Allocates a client address, or empty if the pool is exhausted. */
-  public OptionalInt allocate() {
+  public synchronized OptionalInt allocate() {
     int host = used.nextClearBit(2);
     if (host > hosts) {
       return OptionalInt.empty();
@@ -55,7 +56,7 @@ public final class AddressPool {
     return OptionalInt.of(network + host);
   }
 
-  public void release(int address) {
+  public synchronized void release(int address) {
     int host = address - network;
     if (host >= 2 && host <= hosts) {
       used.clear(host);

@@ -27,6 +27,34 @@ import java.util.function.Function;
  *     must identify a path
  */
 public final class ServerSessions<P> {
+  /**
+   * Hands out DATA_V2 peer-ids. An engine with several workers allocates them so that its steering
+   * program brings every data packet of a session to the worker whose table holds it.
+   */
+  public interface PeerIds {
+    /** A free peer-id, or -1 when none is left. */
+    int allocate();
+
+    void release(int peerId);
+
+    /** 0, 1, 2, ... for a single table. */
+    static PeerIds sequential() {
+      return new PeerIds() {
+        private int next;
+
+        @Override
+        public int allocate() {
+          int id = next;
+          next = (next + 1) % DataV2Header.NO_PEER_ID;
+          return id;
+        }
+
+        @Override
+        public void release(int peerId) {}
+      };
+    }
+  }
+
   private final ServerConfig config;
   private final ResetCookie cookie;
   private final ResetRateLimiter resetLimiter;
@@ -36,8 +64,8 @@ public final class ServerSessions<P> {
   private final Map<Integer, Session<P>> byPeerId = new HashMap<>();
   private final Map<Session<P>, Integer> addresses = new HashMap<>();
   private final long replayEpoch;
+  private final PeerIds peerIds;
   private int resetReplayId;
-  private int nextPeerId;
 
   /**
    * @param peerAddress the remote address and port of a path, as bytes (cookie input)
@@ -48,6 +76,21 @@ public final class ServerSessions<P> {
       ResetRateLimiter resetLimiter,
       AddressPool pool,
       Function<P, byte[]> peerAddress) {
+    this(config, cookie, resetLimiter, pool, peerAddress, PeerIds.sequential());
+  }
+
+  /**
+   * @param peerAddress the remote address and port of a path, as bytes (cookie input)
+   * @param peerIds where new sessions get their DATA_V2 peer-id
+   */
+  public ServerSessions(
+      ServerConfig config,
+      ResetCookie cookie,
+      ResetRateLimiter resetLimiter,
+      AddressPool pool,
+      Function<P, byte[]> peerAddress,
+      PeerIds peerIds) {
+    this.peerIds = peerIds;
     this.config = config;
     this.cookie = cookie;
     this.resetLimiter = resetLimiter;
@@ -147,8 +190,12 @@ public final class ServerSessions<P> {
       out.drop(DropReason.POOL_EXHAUSTED);
       return null;
     }
-    int peerId = nextPeerId;
-    nextPeerId = (nextPeerId + 1) % DataV2Header.NO_PEER_ID;
+    int peerId = peerIds.allocate();
+    if (peerId < 0) {
+      pool.release(address.getAsInt());
+      out.drop(DropReason.POOL_EXHAUSTED);
+      return null;
+    }
     Session<P> s =
         new Session<>(
             config,
@@ -208,6 +255,11 @@ public final class ServerSessions<P> {
     return byClientSid.size();
   }
 
+  /** Every live session (a copy). */
+  public java.util.List<Session<P>> sessions() {
+    return java.util.List.copyOf(byClientSid.values());
+  }
+
   /** The session with this DATA_V2 peer id, if any. */
   public Session<P> byPeerId(int peerId) {
     return byPeerId.get(peerId);
@@ -221,7 +273,9 @@ public final class ServerSessions<P> {
   }
 
   private void forget(Session<P> s) {
-    byPeerId.remove(s.peerId());
+    if (byPeerId.remove(s.peerId()) != null) {
+      peerIds.release(s.peerId());
+    }
     Integer a = addresses.remove(s);
     if (a != null) {
       pool.release(a);

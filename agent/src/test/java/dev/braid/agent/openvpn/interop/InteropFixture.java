@@ -2,6 +2,7 @@ package dev.braid.agent.openvpn.interop;
 
 import dev.braid.agent.openvpn.testing.TestPki;
 import dev.braid.agent.openvpn.tlswrap.StaticKey;
+import dev.braid.agent.testing.AgentProcess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,19 +85,26 @@ final class InteropFixture {
   }
 
   /**
-   * Command starting Braid's test UDP server in {@code ns} (a fresh JVM on this test classpath).
+   * Command starting the real Braid agent (its main, in a fresh JVM on this test classpath) in
+   * {@code ns}, serving UDP on {@code serverIp}'s port with this fixture's PKI and tls-crypt key.
+   * It prints "agent serving" once it listens.
    */
   List<String> braidServerCommand(String ns, String serverIp) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return Netns.in(
-        ns,
-        java,
-        "-cp",
-        System.getProperty("java.class.path"),
-        UdpServerLoop.class.getName(),
-        serverIp,
-        Integer.toString(PORT),
-        dir.toString());
+    try {
+      Path config =
+          AgentProcess.writeConfig(
+              dir.resolve("agent.yaml"),
+              dir,
+              PORT,
+              "UDP",
+              "10.8.0.0/24",
+              "tls-crypt",
+              "tc.key",
+              9464);
+      return Netns.in(ns, AgentProcess.command(config, "braid-interop").toArray(String[]::new));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   List<String> openvpn(String ns, Path config) {

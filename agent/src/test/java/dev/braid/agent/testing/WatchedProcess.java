@@ -1,4 +1,4 @@
-package dev.braid.agent.openvpn.interop;
+package dev.braid.agent.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,12 +16,12 @@ import java.util.function.Predicate;
  * A child process whose output lines are collected (and copied to a log file) for waiting on
  * patterns.
  */
-final class WatchedProcess implements AutoCloseable {
+public final class WatchedProcess implements AutoCloseable {
   private final Process process;
   private final List<String> lines = new ArrayList<>();
   private final Path log;
 
-  WatchedProcess(List<String> command, Path log) throws IOException {
+  public WatchedProcess(List<String> command, Path log) throws IOException {
     this.log = log;
     this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
     Thread t =
@@ -51,9 +51,22 @@ final class WatchedProcess implements AutoCloseable {
   }
 
   /** Waits until a line matches; returns it, or null after the timeout or if the process ended. */
-  String await(Predicate<String> match, long timeoutMillis) throws InterruptedException {
+  public String await(Predicate<String> match, long timeoutMillis) throws InterruptedException {
+    return awaitFrom(0, match, timeoutMillis);
+  }
+
+  /** Lines so far; pass to {@link #awaitFrom} to wait only for lines printed after now. */
+  public int lineCount() {
+    synchronized (lines) {
+      return lines.size();
+    }
+  }
+
+  /** Like {@link #await}, looking only at lines from index {@code from} on. */
+  public String awaitFrom(int from, Predicate<String> match, long timeoutMillis)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    int seen = 0;
+    int seen = from;
     synchronized (lines) {
       while (true) {
         for (; seen < lines.size(); seen++) {
@@ -70,14 +83,23 @@ final class WatchedProcess implements AutoCloseable {
     }
   }
 
-  String output() {
+  public String output() {
     synchronized (lines) {
       return String.join("\n", lines);
     }
   }
 
-  Path log() {
+  public Path log() {
     return log;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The process's pid, for CPU-time accounting. */
+  public long pid() {
+    return process.pid();
   }
 
   @Override

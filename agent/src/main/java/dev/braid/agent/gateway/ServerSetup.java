@@ -1,0 +1,125 @@
+package dev.braid.agent.gateway;
+
+import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.push.AddressPool;
+import dev.braid.agent.openvpn.session.ServerConfig;
+import dev.braid.agent.openvpn.tls.TlsServerContext;
+import dev.braid.agent.openvpn.tlswrap.ControlWrap;
+import dev.braid.agent.openvpn.tlswrap.KeyDirection;
+import dev.braid.agent.openvpn.tlswrap.StaticKey;
+import dev.braid.agent.openvpn.tlswrap.TlsAuth;
+import dev.braid.agent.openvpn.tlswrap.TlsCrypt;
+import dev.braid.api.config.AgentConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the agent config document into the server's protocol settings: reads the PKI and the
+ * control-channel key from the files it names (relative paths resolve against the working
+ * directory, as the control side's checks do) and maps ciphers, keepalive, pool and pushed routes.
+ *
+ * @param server the protocol settings
+ * @param pool the IPv4 tunnel pool (the gateway takes its first address)
+ */
+public record ServerSetup(ServerConfig server, AddressPool pool) {
+  /**
+   * @param config a validated config document
+   * @throws IOException when a named file cannot be read (the message names the field and path)
+   * @throws GeneralSecurityException when the certificates, key or CRL do not parse
+   */
+  public static ServerSetup from(AgentConfig config) throws IOException, GeneralSecurityException {
+    AgentConfig.Tls tls = config.tls;
+    if (tls == null) {
+      throw new IOException("tls: missing (certificate, key and CA files are required)");
+    }
+    TlsServerContext context =
+        TlsServerContext.fromPem(
+            read("tls.certFile", tls.certFile),
+            read("tls.keyFile", tls.keyFile),
+            read("tls.caFile", tls.caFile),
+            tls.crlFile == null ? "" : read("tls.crlFile", tls.crlFile));
+    ServerConfig defaults = ServerConfig.defaults(wrap(tls), context);
+    List<DataCipher> ciphers = new ArrayList<>();
+    for (var c : config.ciphers) {
+      ciphers.add(DataCipher.valueOf(c.name()));
+    }
+    Duration ping = defaults.ping();
+    Duration pingRestart = defaults.pingRestart();
+    if (config.keepalive != null && config.keepalive.intervalSeconds != null) {
+      ping = Duration.ofSeconds(config.keepalive.intervalSeconds);
+    }
+    if (config.keepalive != null && config.keepalive.timeoutSeconds != null) {
+      pingRestart = Duration.ofSeconds(config.keepalive.timeoutSeconds);
+    }
+    List<String> push = new ArrayList<>();
+    for (String route : config.routes) {
+      push.add(routeOption(route));
+    }
+    if (config.pools == null || config.pools.ipv4 == null) {
+      throw new IOException("pools.ipv4: missing (the gateway needs an IPv4 tunnel pool)");
+    }
+    ServerConfig server =
+        new ServerConfig(
+            defaults.wrap(),
+            context,
+            ciphers.isEmpty() ? defaults.ciphers() : List.copyOf(ciphers),
+            defaults.reliable(),
+            defaults.handWindow(),
+            ping,
+            pingRestart,
+            defaults.transitionWindow(),
+            defaults.tlsChunk(),
+            List.copyOf(push),
+            defaults.wallSeconds());
+    return new ServerSetup(server, new AddressPool(config.pools.ipv4));
+  }
+
+  private static ControlWrap wrap(AgentConfig.Tls tls) throws IOException {
+    return switch (tls.controlChannel) {
+      case TLS_CRYPT -> new TlsCrypt(key(tls), KeyDirection.NORMAL);
+      case TLS_AUTH ->
+          new TlsAuth(
+              key(tls),
+              KeyDirection.NORMAL,
+              TlsAuth.Digest.valueOf(tls.authDigest == null ? "SHA1" : tls.authDigest.name()));
+      case NONE -> ControlWrap.NONE;
+    };
+  }
+
+  private static StaticKey key(AgentConfig.Tls tls) throws IOException {
+    String file = tls.controlChannelKeyFile;
+    try {
+      return StaticKey.parse(read("tls.controlChannelKeyFile", file));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("tls.controlChannelKeyFile " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code 10.1.0.0/16} as {@code route 10.1.0.0 255.255.0.0}; IPv6 as {@code route-ipv6}. */
+  static String routeOption(String cidr) {
+    if (cidr.contains(":")) {
+      return "route-ipv6 " + cidr;
+    }
+    String[] parts = cidr.split("/");
+    int prefix = Integer.parseInt(parts[1]);
+    int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+    return "route " + parts[0] + " " + AddressPool.toString(mask);
+  }
+
+  private static String read(String field, String file) throws IOException {
+    if (file == null || file.isBlank()) {
+      throw new IOException(field + ": missing");
+    }
+    Path path = Path.of(file);
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      throw new IOException(field + ": cannot read " + path + ": " + e, e);
+    }
+  }
+}

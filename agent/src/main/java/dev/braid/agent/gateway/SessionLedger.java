@@ -1,0 +1,98 @@
+package dev.braid.agent.gateway;
+
+import dev.braid.agent.openvpn.session.Session;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one loop (a worker, or the TCP loop) records about its sessions: tunnel routes in the shared
+ * map as sessions come and go, one log line each time, tunnel bytes and completed handshakes. Used
+ * only by its loop's thread.
+ */
+final class SessionLedger {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionLedger.class);
+
+  private final int owner;
+  private final String loopName;
+  private final ConcurrentMap<TunnelAddress, Route> routes;
+  private final Map<Integer, long[]> bytes = new HashMap<>(); // peer-id -> {in, out}
+  private long handshakes;
+
+  SessionLedger(int owner, String loopName, ConcurrentMap<TunnelAddress, Route> routes) {
+    this.owner = owner;
+    this.loopName = loopName;
+    this.routes = routes;
+  }
+
+  void established(Session<?> s) {
+    handshakes++;
+    bytes.put(s.peerId(), new long[2]);
+    routes.put(
+        TunnelAddress.of(InetAddress.ofLiteral(s.clientAddress())), new Route(owner, s.peerId()));
+    LOG.info(
+        "session established: {} peer-id {} tunnel {} from {}",
+        loopName,
+        s.peerId(),
+        s.clientAddress(),
+        s.paths().getFirst());
+  }
+
+  void closed(Session<?> s, String reason) {
+    bytes.remove(s.peerId());
+    if (s.clientAddress() != null) {
+      routes.remove(
+          TunnelAddress.of(InetAddress.ofLiteral(s.clientAddress())), new Route(owner, s.peerId()));
+    }
+    LOG.info(
+        "session closed: {} peer-id {} tunnel {} from {}: {}",
+        loopName,
+        s.peerId(),
+        s.clientAddress(),
+        s.paths().isEmpty() ? "?" : s.paths().getFirst(),
+        reason);
+  }
+
+  void fromClient(int peerId, int length) {
+    long[] b = bytes.get(peerId);
+    if (b != null) {
+      b[0] += length;
+    }
+  }
+
+  void toClient(int peerId, int length) {
+    long[] b = bytes.get(peerId);
+    if (b != null) {
+      b[1] += length;
+    }
+  }
+
+  long handshakes() {
+    return handshakes;
+  }
+
+  /** Views of {@code sessions} with their byte counts, for publishing. */
+  <P> List<SessionView> views(List<Session<P>> sessions, String transport) {
+    List<SessionView> views = new ArrayList<>();
+    for (Session<P> s : sessions) {
+      long[] b = bytes.getOrDefault(s.peerId(), new long[2]);
+      views.add(
+          new SessionView(
+              owner,
+              transport,
+              s.peerId(),
+              s.clientAddress(),
+              s.isEstablished(),
+              s.paths().stream().map(Object::toString).toList(),
+              b[0],
+              b[1],
+              s.authenticatedDataPackets()));
+    }
+    return List.copyOf(views);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.braid.agent.gateway;
+
+import java.util.List;
+
+/**
+ * One session as its loop last published it (at most a second old).
+ *
+ * @param owner the worker that owns it (the worker count for the TCP loop)
+ * @param transport {@code UDP} or {@code TCP}
+ * @param peerId its DATA_V2 peer-id
+ * @param tunnelAddress the client's tunnel address
+ * @param established keys agreed and PUSH_REPLY sent
+ * @param paths paths it was reached over, most recent first ({@code remote via local%ifindex})
+ * @param bytesIn tunnel bytes from the client (decrypted IP packets)
+ * @param bytesOut tunnel bytes to the client (IP packets before encryption)
+ * @param authenticatedDataPackets data packets that authenticated and passed the replay check
+ */
+public record SessionView(
+    int owner,
+    String transport,
+    int peerId,
+    String tunnelAddress,
+    boolean established,
+    List<String> paths,
+    long bytesIn,
+    long bytesOut,
+    long authenticatedDataPackets) {}

@@ -1,0 +1,141 @@
+package dev.braid.agent.gateway;
+
+import dev.braid.agent.engine.DatagramHandler;
+import dev.braid.agent.engine.Datagrams;
+import dev.braid.agent.engine.DropReason;
+import dev.braid.agent.engine.Path;
+import dev.braid.agent.engine.TunHandler;
+import dev.braid.agent.engine.TunPackets;
+import dev.braid.agent.engine.WorkerContext;
+import dev.braid.agent.engine.WorkerTimer;
+import dev.braid.agent.openvpn.session.Output;
+import dev.braid.agent.openvpn.session.ServerSessions;
+import dev.braid.agent.openvpn.session.Session;
+import dev.braid.agent.openvpn.session.SessionEvent;
+import java.nio.ByteBuffer;
+
+/**
+ * The gateway on one worker: its session table, its timer and its TUN traffic. Only this worker's
+ * thread touches it, except {@link #handoff} (other loops offer) and the published status (any
+ * thread reads).
+ */
+final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
+  private final int index;
+  private final Gateway gateway;
+  private final ServerSessions<Path> sessions;
+  private final HandoffQueue<Handed> handoff;
+  private final Output<Path> out = new Output<>();
+  private final SessionLedger ledger;
+  private final Publisher publisher = new Publisher();
+  private final byte[] scratch = new byte[65536];
+  private final boolean[] wakeOwner;
+  private long nextPoll;
+
+  WorkerGateway(int index, Gateway gateway, ServerSessions<Path> sessions, int handoffCapacity) {
+    this.index = index;
+    this.gateway = gateway;
+    this.sessions = sessions;
+    this.handoff = new HandoffQueue<>(handoffCapacity);
+    this.ledger = new SessionLedger(index, "worker " + index, gateway.routes());
+    this.wakeOwner = new boolean[gateway.workerCount() + 1];
+  }
+
+  HandoffQueue<Handed> handoff() {
+    return handoff;
+  }
+
+  Publisher.Published published() {
+    return publisher.published();
+  }
+
+  @Override
+  public void onDatagrams(Datagrams datagrams, WorkerContext context) {
+    long now = System.nanoTime();
+    for (int i = 0; i < datagrams.size(); i++) {
+      ByteBuffer payload = datagrams.payload(i);
+      int len = payload.remaining();
+      payload.get(payload.position(), scratch, 0, len);
+      sessions.receive(scratch, 0, len, datagrams.path(i), now, out);
+    }
+    drain(context);
+  }
+
+  @Override
+  public void onTunPackets(TunPackets packets, WorkerContext context) {
+    long now = System.nanoTime();
+    for (int i = 0; i < packets.size(); i++) {
+      ByteBuffer packet = packets.packet(i);
+      TunnelAddress destination = TunnelAddress.destinationOf(packet);
+      Route route = destination == null ? null : gateway.routes().get(destination);
+      if (route == null) {
+        context.drop(DropReason.NO_ROUTE, 1);
+        continue;
+      }
+      byte[] copy = new byte[packet.remaining()];
+      packet.get(packet.position(), copy);
+      if (route.owner() == index) {
+        deliver(route.peerId(), copy, now, context);
+      } else if (gateway.handoffTo(route.owner()).offer(new Handed(route.peerId(), copy))) {
+        wakeOwner[route.owner()] = true;
+      } else {
+        context.drop(DropReason.HANDOFF_FULL, 1);
+      }
+    }
+    drain(context);
+    for (int w = 0; w < wakeOwner.length; w++) {
+      if (wakeOwner[w]) {
+        wakeOwner[w] = false;
+        gateway.wake(w);
+      }
+    }
+  }
+
+  @Override
+  public long onTimer(WorkerContext context, long now) {
+    Handed h;
+    while ((h = handoff.poll()) != null) {
+      if (h.isForTun()) {
+        context.writeTun(ByteBuffer.wrap(h.packet()));
+      } else {
+        deliver(h.peerId(), h.packet(), now, context);
+      }
+    }
+    if (now - nextPoll >= 0) {
+      sessions.poll(now, out);
+    }
+    drain(context);
+    long publishAt =
+        publisher.publishIfDue(
+            now, () -> ledger.views(sessions.sessions(), "UDP"), out, ledger, "worker " + index);
+    long wake = sessions.nextWakeupNanos();
+    nextPoll = wake == Long.MAX_VALUE ? publishAt : wake;
+    return Math.min(nextPoll, publishAt);
+  }
+
+  private void deliver(int peerId, byte[] packet, long now, WorkerContext context) {
+    Session<Path> s = sessions.byPeerId(peerId);
+    if (s == null || !s.sendToClient(packet, now, out)) {
+      context.drop(DropReason.NO_ROUTE, 1);
+      return;
+    }
+    ledger.toClient(peerId, packet.length);
+  }
+
+  /** Sends what the sessions produced and acts on their events. */
+  private void drain(WorkerContext context) {
+    for (Output.Datagram<Path> d : out.datagrams()) {
+      context.send(d.path(), ByteBuffer.wrap(d.bytes()));
+    }
+    for (SessionEvent e : out.events()) {
+      switch (e) {
+        case SessionEvent.TunPacket t -> {
+          context.writeTun(ByteBuffer.wrap(t.packet()));
+          ledger.fromClient(t.session().peerId(), t.packet().length);
+        }
+        case SessionEvent.Established est -> ledger.established(est.session());
+        case SessionEvent.Closed c -> ledger.closed(c.session(), c.reason());
+      }
+    }
+    out.clear();
+  }
+}

@@ -1,0 +1,188 @@
+package dev.braid.agent.runtime;
+
+import dev.braid.agent.control.DataPlaneStatus;
+import dev.braid.agent.engine.CounterSnapshot;
+import dev.braid.agent.engine.Engine;
+import dev.braid.agent.engine.EngineConfig;
+import dev.braid.agent.gateway.Gateway;
+import dev.braid.agent.gateway.ServerSetup;
+import dev.braid.agent.gateway.SessionView;
+import dev.braid.agent.nativeio.KernelCapabilities;
+import dev.braid.agent.nativeio.NetworkNamespace;
+import dev.braid.agent.nativeio.TcpListener;
+import dev.braid.agent.transport.tcp.TcpTransportStatus;
+import dev.braid.api.config.AgentConfig;
+import dev.braid.api.v1alpha1.Capability;
+import dev.braid.api.v1alpha1.PathStatus;
+import dev.braid.api.v1alpha1.SessionStatus;
+import dev.braid.api.v1alpha1.Transport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The running data plane of one agent: the engine with the OpenVPN gateway on every worker, its TUN
+ * device addressed and up. Reports itself to the control side as a {@link DataPlaneStatus}.
+ */
+public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
+  private final Engine engine;
+  private final Gateway gateway;
+  private final dev.braid.api.v1alpha1.KernelCapabilities capabilities;
+
+  private GatewayDataPlane(
+      Engine engine, Gateway gateway, dev.braid.api.v1alpha1.KernelCapabilities capabilities) {
+    this.engine = engine;
+    this.gateway = gateway;
+    this.capabilities = capabilities;
+  }
+
+  /**
+   * Starts the data plane for {@code config}.
+   *
+   * @param tunName name of the TUN device to create
+   * @param namespace named network namespace to run in (tests), or null for the current one
+   */
+  public static GatewayDataPlane start(AgentConfig config, String tunName, String namespace)
+      throws IOException, GeneralSecurityException {
+    ServerSetup setup = ServerSetup.from(config);
+    int workers =
+        config.workers != null ? config.workers : Runtime.getRuntime().availableProcessors();
+    EngineConfig engineConfig =
+        EngineConfig.builder()
+            .port(config.listen.port)
+            .workers(workers)
+            .tunName(tunName)
+            .networkNamespace(namespace)
+            .build();
+    Gateway gateway = new Gateway(setup.server(), setup.pool(), workers);
+    Engine engine = Engine.start(engineConfig, gateway);
+    try {
+      gateway.attach(engine);
+      if (config.listen.transports.contains(Transport.TCP)) {
+        gateway.startTcp(openTcpListener(engine.port(), namespace));
+      }
+      TunAddressing.configure(
+          namespace,
+          engine.tunName(),
+          List.of(setup.pool().serverAddress() + "/" + setup.pool().prefixLength()),
+          config.mtu == null ? 1500 : config.mtu);
+    } catch (IOException | RuntimeException e) {
+      try {
+        gateway.stopTcp();
+      } catch (IOException | InterruptedException | RuntimeException stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
+      try {
+        engine.close();
+      } catch (IOException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      throw e;
+    }
+    return new GatewayDataPlane(engine, gateway, capabilities());
+  }
+
+  /** The TCP listener on the engine's port, inside {@code namespace} if given. */
+  private static TcpListener openTcpListener(int port, String namespace) throws IOException {
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getByAddress(new byte[16]), port);
+    if (namespace == null) {
+      return TcpListener.open(any, TcpListener.Options.defaults());
+    }
+    try (NetworkNamespace ns = NetworkNamespace.enter(namespace)) {
+      return TcpListener.open(any, TcpListener.Options.defaults());
+    }
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    List<SessionStatus> sessions = new ArrayList<>();
+    for (SessionView v : gateway.sessions()) {
+      if (v.established()) {
+        sessions.add(status(v));
+      }
+    }
+    Map<String, Long> drops = new TreeMap<>();
+    for (CounterSnapshot c : engine.counters()) {
+      c.dropMap().forEach((reason, n) -> drops.merge(reason.name(), n, Long::sum));
+    }
+    gateway.protocolDrops().forEach((reason, n) -> drops.merge("OPENVPN_" + reason, n, Long::sum));
+    TcpListener.Transport tcp = gateway.tcpTransport();
+    if (tcp != null) {
+      capabilities.mptcp = TcpTransportStatus.mptcp(tcp);
+    }
+    return new Snapshot(
+        engine.failure() == null && gateway.tcpFailure() == null,
+        engine.workerCount(),
+        sessions,
+        capabilities,
+        gateway.handshakes(),
+        0,
+        drops,
+        gateway.tcpDisconnects());
+  }
+
+  private static SessionStatus status(SessionView v) {
+    SessionStatus s = new SessionStatus();
+    s.peerId = v.peerId();
+    s.tunnelAddresses.add(v.tunnelAddress());
+    boolean first = true;
+    for (String p : v.paths()) {
+      PathStatus ps = new PathStatus();
+      int via = p.indexOf(" via ");
+      ps.remote = via < 0 ? p : p.substring(0, via);
+      ps.local = via < 0 ? null : p.substring(via + 5);
+      ps.transport = Transport.valueOf(v.transport());
+      ps.state = first ? "active" : "standby";
+      if (first) {
+        ps.bytesIn = v.bytesIn();
+        ps.bytesOut = v.bytesOut();
+      }
+      first = false;
+      s.paths.add(ps);
+    }
+    return s;
+  }
+
+  private static dev.braid.api.v1alpha1.KernelCapabilities capabilities() {
+    Map<KernelCapabilities.Feature, KernelCapabilities.Capability> probed =
+        KernelCapabilities.probe();
+    dev.braid.api.v1alpha1.KernelCapabilities k = new dev.braid.api.v1alpha1.KernelCapabilities();
+    k.kernel = System.getProperty("os.version");
+    k.reusePort = capability(probed.get(KernelCapabilities.Feature.SO_REUSEPORT));
+    k.reusePortSteering = capability(probed.get(KernelCapabilities.Feature.REUSEPORT_CBPF));
+    k.multiqueueTun = capability(probed.get(KernelCapabilities.Feature.TUN_MULTI_QUEUE));
+    k.ipPktinfo = capability(probed.get(KernelCapabilities.Feature.IP_PKTINFO));
+    k.ipv6Pktinfo = capability(probed.get(KernelCapabilities.Feature.IPV6_PKTINFO));
+    k.mptcp = capability(probed.get(KernelCapabilities.Feature.MPTCP));
+    return k;
+  }
+
+  private static Capability capability(KernelCapabilities.Capability c) {
+    return c == null ? null : new Capability(c.available(), c.reason());
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      gateway.stopTcp();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the TCP loop", e);
+    } finally {
+      engine.close();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.braid.agent.testing;
+
+import dev.braid.agent.runtime.AgentMain;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starting the real agent main in tests and benchmarks: writes a config document with the given PKI
+ * folder (ca.crt, server.crt, server.key and the control-channel key file in it) and returns the
+ * command line of a fresh JVM on the current classpath. The agent prints {@link #SERVING} once it
+ * listens.
+ */
+public final class AgentProcess {
+  /** The log line that says the agent listens. */
+  public static final String SERVING = "agent serving";
+
+  private AgentProcess() {}
+
+  /**
+   * Writes {@code file}.
+   *
+   * @param transports e.g. {@code UDP} or {@code UDP, TCP}
+   * @param wrap {@code tls-crypt}, {@code tls-auth} or {@code none}
+   * @param keyFile the control-channel key's file name inside {@code pki}
+   */
+  public static Path writeConfig(
+      Path file,
+      Path pki,
+      int port,
+      String transports,
+      String pool,
+      String wrap,
+      String keyFile,
+      int httpPort)
+      throws IOException {
+    Files.writeString(
+        file,
+        """
+        gateway:
+          name: test
+        listen:
+          port: %d
+          transports: [%s]
+        workers: 2
+        pools:
+          ipv4: %s
+        tls:
+          caFile: %4$s/ca.crt
+          certFile: %4$s/server.crt
+          keyFile: %4$s/server.key
+          controlChannelKeyFile: %4$s/%5$s
+          controlChannel: %6$s
+        ciphers: [AES-256-GCM, AES-128-GCM, CHACHA20-POLY1305]
+        keepalive:
+          intervalSeconds: 5
+          timeoutSeconds: 30
+        control:
+          httpPort: %7$d
+        """
+            .formatted(port, transports, pool, pki, keyFile, wrap, httpPort));
+    return file;
+  }
+
+  /** {@code java ... AgentMain --config CONFIG --tun TUN} on this JVM's classpath. */
+  public static List<String> command(Path config, String tun) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ArrayList<>(
+        List.of(
+            java,
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            AgentMain.class.getName(),
+            "--config",
+            config.toString(),
+            "--tun",
+            tun));
+  }
+}
