@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * engine) and against a stock OpenVPN 2.6 server on the same namespaces and certificates, under (a)
  * half of the client's P_ACK_V1 dropped (first UDP payload byte 0x28) and (b) 30% random loss both
  * ways, both injected by nft in the client namespace. Prints median/p90 handshake times (client
- * start to "Initialization Sequence Completed"); asserts only that every handshake completed.
- * {@code -Dbraid.handshakes=N} sets the count per cell (default 20).
+ * start to "Initialization Sequence Completed"); asserts only that every handshake against Braid
+ * completed (the stock server's failures are reported, not asserted: it is the reference). {@code
+ * -Dbraid.handshakes=N} sets the count per cell (default 20).
  */
 class HandshakeUnderLossIT {
   private static final int RUNS = Integer.getInteger("braid.handshakes", 20);
@@ -79,7 +80,10 @@ class HandshakeUnderLossIT {
                 if (done != null) {
                   ok++;
                 } else {
-                  failures++;
+                  // The stock server is the reference, not the subject: its failures are data.
+                  if (server.getKey().equals("braid")) {
+                    failures++;
+                  }
                   System.out.println(
                       "FAILED handshake "
                           + server.getKey()
@@ -101,7 +105,7 @@ class HandshakeUnderLossIT {
         "%-36s %-12s %4s %4s %9s %9s %9s%n",
         "loss", "server", "runs", "ok", "median ms", "p90 ms", "max ms");
     table.forEach(System.out::println);
-    assertThat(failures).as("failed handshakes").isZero();
+    assertThat(failures).as("failed handshakes against Braid").isZero();
   }
 
   private static void installLoss(String ns, String[] rules) throws Exception {
