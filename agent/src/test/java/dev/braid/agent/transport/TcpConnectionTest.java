@@ -3,6 +3,7 @@ package dev.braid.agent.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.agent.openvpn.push.AddressPool;
+import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.session.Output;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.openvpn.session.ServerSessions;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
 class TcpConnectionTest {
   private static ServerSessions<String> sessions() {
     return new ServerSessions<>(
-        ServerConfig.defaults(ControlWrap.NONE, null),
+        // the stream already repairs loss, so a TCP listener sends every packet once
+        ServerConfig.defaults(ControlWrap.NONE, null)
+            .withReliable(ReliableConfig.braid().withoutRedundancy()),
         new ResetCookie(new byte[32], 30_000_000_000L),
         new ResetRateLimiter(100, 10),
         new AddressPool("10.8.0.0/24"),

@@ -169,7 +169,14 @@ public final class ServerSessions<P> {
             p.sessionId(),
             0,
             new byte[0]);
-    out.send(path, config.wrap().wrap(ControlCodec.encode(reply), replayEpoch, ++resetReplayId));
+    byte[] encoded = ControlCodec.encode(reply);
+    // The reply is the client's only ACK of its reset: if it is lost the client waits 2 s for its
+    // timer. Send it like any dedicated ACK, several times, each copy wrapped with its own replay
+    // id. A client retransmit of the reset gets the same cookie (same time slot), so answering it
+    // again is idempotent. Amplification stays bounded by the reset rate limiter above.
+    for (int i = 0; i < config.reliable().ackCopies(); i++) {
+      out.send(path, config.wrap().wrap(encoded, replayEpoch, ++resetReplayId));
+    }
   }
 
   private Session<P> createFromCookie(ControlPacket p, P path, long nowNanos, Output<P> out) {

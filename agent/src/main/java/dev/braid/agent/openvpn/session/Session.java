@@ -35,6 +35,10 @@ public final class Session<P> {
   private static final long PUSH_REPEAT_NANOS = 30_000_000_000L;
   private static final int MAX_PATHS = 4;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long NO_WRAP_EPOCH = -1;
+
+  /** Replay id a 2.6 client wraps its hard reset with (its first control datagram). */
+  private static final long FIRST_CLIENT_WRAP_ID = 1;
 
   enum State {
     HANDSHAKING,
@@ -63,6 +67,9 @@ public final class Session<P> {
   private long pushedAtNanos;
   private long lastSentNanos;
   private final long handshakeDeadlineNanos;
+  private long wrapEpoch = NO_WRAP_EPOCH;
+  private long highestWrapId;
+  private boolean wrapGapSeen;
 
   Session(
       ServerConfig config,
@@ -152,8 +159,29 @@ public final class Session<P> {
     DropReason r = controlReplay.check(epoch, packetId, nowNanos);
     if (r == null) {
       controlReplay.accept(epoch, packetId, nowNanos);
+      noteWrapIdGap(epoch, Integer.toUnsignedLong(packetId));
     }
     return r;
+  }
+
+  /**
+   * The client numbers every control datagram it sends (tls-auth/tls-crypt replay id), pure ACKs
+   * and retransmits included, so a skipped id shows a lost client packet (or a retransmitted reset)
+   * before the reliable layer could notice: a lost pure ACK, for example, is otherwise only seen
+   * when our retransmit timer fires. Reordering looks the same; it only makes us send copies.
+   */
+  private void noteWrapIdGap(long epoch, long id) {
+    if (wrapEpoch == NO_WRAP_EPOCH) {
+      wrapEpoch = epoch;
+      highestWrapId = FIRST_CLIENT_WRAP_ID; // its reset; the cookie-echoing packet should be next
+    } else if (epoch != wrapEpoch) {
+      wrapEpoch = epoch; // the client's id space restarted: no gap to judge
+      highestWrapId = id - 1;
+    }
+    if (id > highestWrapId + 1) {
+      wrapGapSeen = true;
+    }
+    highestWrapId = Math.max(highestWrapId, id);
   }
 
   void onControl(ControlPacket p, P path, long nowNanos, Output<P> out) {
@@ -166,6 +194,10 @@ public final class Session<P> {
     }
     usePath(path);
     lastReceivedNanos = nowNanos;
+    if (wrapGapSeen) {
+      ks.reliable.noteLoss();
+      wrapGapSeen = false;
+    }
     ks.reliable.receive(
         new Segment(
             p.opcode().value(), p.opcode().carriesMessage(), p.messageId(), p.acks(), p.payload()),

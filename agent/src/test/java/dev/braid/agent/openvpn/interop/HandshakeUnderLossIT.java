@@ -95,6 +95,9 @@ class HandshakeUnderLossIT {
               }
             }
             table.add(row(loss.getKey(), server.getKey(), ms, ok));
+            // in run order: shows JVM warm-up (early handshakes) apart from loss effects
+            System.out.println(
+                "times " + server.getKey() + " " + loss.getKey() + ": " + Arrays.toString(ms));
           }
         }
       }

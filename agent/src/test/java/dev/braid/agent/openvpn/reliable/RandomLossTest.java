@@ -25,12 +25,39 @@ class RandomLossTest {
         MESSAGES, RUNS, pct(braid, 50), pct(braid, 90), pct(upstream, 50), pct(upstream, 90));
   }
 
+  /**
+   * The case the gateway meets: a stock 2.6 peer on the other side. Prints the server-side
+   * redundancy's effect (ACK copies, message copies after loss) against the same seeds.
+   */
+  @Test
+  void stockPeerUnderThirtyPercentLossWithAndWithoutRedundancy() {
+    ReliableConfig stock = ReliableConfig.upstream26();
+    long[] on = completionTimes(ReliableConfig.braid(), stock);
+    long[] off = completionTimes(ReliableConfig.braid().withoutRedundancy(), stock);
+    long[] upstream = completionTimes(stock, stock);
+    System.out.printf(
+        "30%% loss both ways, stock 2.6 peer, %d seeds: braid median %d ms p90 %d ms | braid"
+            + " without redundancy median %d ms p90 %d ms | upstream 2.6 server median %d ms p90"
+            + " %d ms%n",
+        RUNS,
+        pct(on, 50),
+        pct(on, 90),
+        pct(off, 50),
+        pct(off, 90),
+        pct(upstream, 50),
+        pct(upstream, 90));
+  }
+
   private static long[] completionTimes(ReliableConfig config) {
+    return completionTimes(config, config);
+  }
+
+  private static long[] completionTimes(ReliableConfig config, ReliableConfig peer) {
     long[] times = new long[RUNS];
     for (int seed = 0; seed < RUNS; seed++) {
       Random random = new Random(seed);
       SimulatedLink link =
-          new SimulatedLink(config, config, 20 * MS, (dir, nth, s) -> random.nextInt(100) < 30);
+          new SimulatedLink(config, peer, 20 * MS, (dir, nth, s) -> random.nextInt(100) < 30);
       for (int i = 0; i < MESSAGES; i++) {
         link.server.send(4, ("s" + i).getBytes(StandardCharsets.US_ASCII));
         link.client.send(4, ("c" + i).getBytes(StandardCharsets.US_ASCII));

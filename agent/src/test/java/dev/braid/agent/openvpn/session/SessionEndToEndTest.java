@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.agent.openvpn.data.DataPayload;
 import dev.braid.agent.openvpn.push.AddressPool;
+import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.testing.TestPki;
 import dev.braid.agent.openvpn.tls.TlsServerContext;
 import dev.braid.agent.openvpn.tlswrap.KeyDirection;
@@ -11,9 +12,12 @@ import dev.braid.agent.openvpn.tlswrap.ResetCookie;
 import dev.braid.agent.openvpn.tlswrap.ResetRateLimiter;
 import dev.braid.agent.openvpn.tlswrap.StaticKey;
 import dev.braid.agent.openvpn.tlswrap.TlsCrypt;
+import dev.braid.agent.openvpn.wire.ControlCodec;
+import dev.braid.agent.openvpn.wire.ControlPacket;
 import dev.braid.agent.openvpn.wire.DropReason;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -60,8 +64,13 @@ class SessionEndToEndTest {
     long now;
 
     Harness(boolean tlsKeyExport, int lossPercent, long seed) {
+      this(tlsKeyExport, lossPercent, seed, ReliableConfig.braid());
+    }
+
+    Harness(boolean tlsKeyExport, int lossPercent, long seed, ReliableConfig reliable) {
       ServerConfig config =
-          ServerConfig.defaults(new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL), tls);
+          ServerConfig.defaults(new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL), tls)
+              .withReliable(reliable);
       this.server =
           new ServerSessions<>(
               config,
@@ -221,5 +230,78 @@ class SessionEndToEndTest {
             new byte[0]);
     return new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL)
         .wrap(dev.braid.agent.openvpn.wire.ControlCodec.encode(p), 1, 1);
+  }
+
+  @Test
+  void resetReplyGoesOutThreeTimesEachWithItsOwnReplayIdAndOnceWithoutRedundancy() {
+    for (ReliableConfig r :
+        List.of(ReliableConfig.braid(), ReliableConfig.braid().withoutRedundancy())) {
+      Harness h = new Harness(true, 0, 1, r);
+      h.client.start();
+      byte[] reset = h.client.poll(0).getFirst();
+      h.server.receive(reset, 0, reset.length, PATH, 0, h.out);
+      h.server.receive(reset, 0, reset.length, PATH, 0, h.out); // the client's retransmit
+      List<byte[]> replies = h.out.datagrams().stream().map(Output.Datagram::bytes).toList();
+      assertThat(replies).hasSize(2 * r.ackCopies());
+      assertThat(replies.stream().map(Arrays::toString).distinct()).hasSize(replies.size());
+      // every copy, retransmit answers included, names the same server session (idempotent)
+      assertThat(replies.stream().map(d -> decodeAsClient(d).sessionId()).distinct()).hasSize(1);
+      h.drainServer();
+      h.runUntil(h.client::connected, 60_000 * MS);
+    }
+  }
+
+  /** A server datagram as the client sees it. */
+  private static ControlPacket decodeAsClient(byte[] datagram) {
+    byte[] plain =
+        new TlsCrypt(tlsCryptKey, KeyDirection.INVERSE)
+            .unwrap(datagram, 0, datagram.length)
+            .value()
+            .plain();
+    return ControlCodec.decode(plain, 0, plain.length).value();
+  }
+
+  /**
+   * A retransmitted reset shows as a gap in the client's replay ids: the server then sends its TLS
+   * flight twice at once, instead of waiting for evidence from its own retransmit timer.
+   */
+  @Test
+  void gapInClientReplayIdsMakesTheServerSendItsFlightTwice() {
+    int withGap = serverMessageDatagramsInHandshake(true);
+    int withoutGap = serverMessageDatagramsInHandshake(false);
+    System.out.printf(
+        "server control messages sent in a lossless handshake: %d after a client-id gap, %d"
+            + " without%n",
+        withGap, withoutGap);
+    int resetCopies = ReliableConfig.braid().ackCopies();
+    assertThat(withGap - resetCopies).isEqualTo(2 * (withoutGap - resetCopies));
+  }
+
+  private int serverMessageDatagramsInHandshake(boolean retransmitReset) {
+    Harness h = new Harness(true, 0, 1);
+    h.client.start();
+    if (retransmitReset) {
+      h.client.poll(0); // lost; the client resends it on its timer with the next replay id
+      h.now = h.client.nextWakeupNanos();
+    }
+    int[] messages = {0};
+    while (!h.client.connected()) {
+      List<byte[]> fromClient = h.client.poll(h.now);
+      for (byte[] d : fromClient) {
+        h.server.receive(d, 0, d.length, PATH, h.now, h.out);
+      }
+      h.server.poll(h.now, h.out);
+      for (Output.Datagram<String> d : h.out.datagrams()) {
+        if (decodeAsClient(d.bytes()).opcode().carriesMessage()) {
+          messages[0]++;
+        }
+      }
+      h.drainServer();
+      if (fromClient.isEmpty()) {
+        h.now += MS;
+      }
+      assertThat(h.now).isLessThan(60_000 * MS);
+    }
+    return messages[0];
   }
 }
