@@ -102,9 +102,10 @@ public final class Gateway implements Engine.Handlers {
     if (tcp != null) {
       throw new IllegalStateException("TCP already started");
     }
+    // TCP delivers every byte once: redundant ACK and message copies would only add bytes.
     ServerSessions<TcpLink> sessions =
         new ServerSessions<>(
-            config,
+            config.withReliable(config.reliable().withoutRedundancy()),
             new ResetCookie(cookieKey, COOKIE_SLOT_NANOS),
             new ResetRateLimiter(50, 20),
             pool,
