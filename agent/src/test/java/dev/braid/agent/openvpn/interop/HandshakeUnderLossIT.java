@@ -3,6 +3,7 @@ package dev.braid.agent.openvpn.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.agent.testing.AgentProcess;
+import dev.braid.agent.testing.NetNs;
 import dev.braid.agent.testing.WatchedProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * -Dbraid.handshakes=N} sets the count per cell (default 20).
  */
 class HandshakeUnderLossIT {
+  private static final String SERVER_IP = "10.77.0.1";
   private static final int RUNS = Integer.getInteger("braid.handshakes", 20);
   private static final long HANDSHAKE_TIMEOUT_MS = 150_000;
 
@@ -48,14 +50,18 @@ class HandshakeUnderLossIT {
     InteropFixture f = new InteropFixture();
     List<String> table = new ArrayList<>();
     int failures = 0;
-    try (Netns net = new Netns("h")) {
-      Path clientConf = f.clientConfig(net.serverIp);
-      Path serverConf = f.serverConfig(net.serverIp);
+    try (NetNs serverNs = NetNs.create("hs");
+        NetNs clientNs = NetNs.create("hc")) {
+      serverNs.veth("wan0", clientNs, "wan0");
+      serverNs.addresses("wan0", SERVER_IP + "/24");
+      clientNs.addresses("wan0", "10.77.0.2/24");
+      Path clientConf = f.clientConfig(SERVER_IP);
+      Path serverConf = f.serverConfig(SERVER_IP);
       Map<String, Supplier<List<String>>> servers = new LinkedHashMap<>();
-      servers.put("braid", () -> f.braidServerCommand(net.server, net.serverIp));
-      servers.put("openvpn 2.6", () -> f.openvpn(net.server, serverConf));
+      servers.put("braid", () -> f.braidServerCommand(serverNs, SERVER_IP));
+      servers.put("openvpn 2.6", () -> f.openvpn(serverNs, serverConf));
       for (var loss : LOSS.entrySet()) {
-        installLoss(net.client, loss.getValue());
+        installLoss(clientNs, loss.getValue());
         for (var server : servers.entrySet()) {
           Path log = f.dir.resolve(server.getKey().replace(' ', '_') + ".log");
           try (WatchedProcess s = new WatchedProcess(server.getValue().get(), log)) {
@@ -72,7 +78,7 @@ class HandshakeUnderLossIT {
             for (int i = 0; i < RUNS; i++) {
               long t0 = System.nanoTime();
               Path clog = f.dir.resolve("client-" + i + ".log");
-              try (WatchedProcess c = new WatchedProcess(f.openvpn(net.client, clientConf), clog)) {
+              try (WatchedProcess c = new WatchedProcess(f.openvpn(clientNs, clientConf), clog)) {
                 String done =
                     c.await(
                         l -> l.contains("Initialization Sequence Completed"), HANDSHAKE_TIMEOUT_MS);
@@ -111,17 +117,18 @@ class HandshakeUnderLossIT {
     assertThat(failures).as("failed handshakes against Braid").isZero();
   }
 
-  private static void installLoss(String ns, String[] rules) throws Exception {
-    Netns.exitCode(Netns.in(ns, "nft", "delete", "table", "inet", "braid"));
-    Netns.run(Netns.in(ns, "nft", "add", "table", "inet", "braid").toArray(String[]::new));
-    Netns.run(
-        Netns.in(ns, "nft", "add chain inet braid out { type filter hook output priority 0 ; }")
-            .toArray(String[]::new));
-    Netns.run(
-        Netns.in(ns, "nft", "add chain inet braid in { type filter hook input priority 0 ; }")
-            .toArray(String[]::new));
+  /**
+   * Replaces the namespace's loss rules: a fresh {@code inet braid} table holding {@code rules}.
+   */
+  private static void installLoss(NetNs ns, String[] rules) throws Exception {
+    ns.exec(
+        "nft", "add", "table", "inet", "braid"); // no-op if it exists, so the delete cannot fail
+    ns.exec("nft", "delete", "table", "inet", "braid");
+    ns.exec("nft", "add", "table", "inet", "braid");
+    ns.exec("nft", "add chain inet braid out { type filter hook output priority 0 ; }");
+    ns.exec("nft", "add chain inet braid in { type filter hook input priority 0 ; }");
     for (String rule : rules) {
-      Netns.run(Netns.in(ns, "nft", rule).toArray(String[]::new));
+      ns.exec("nft", rule);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.braid.agent.openvpn.interop;
 import dev.braid.agent.openvpn.testing.TestPki;
 import dev.braid.agent.openvpn.tlswrap.StaticKey;
 import dev.braid.agent.testing.AgentProcess;
+import dev.braid.agent.testing.NetNs;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ final class InteropFixture {
    * {@code ns}, serving UDP on {@code serverIp}'s port with this fixture's PKI and tls-crypt key.
    * It prints "agent serving" once it listens.
    */
-  List<String> braidServerCommand(String ns, String serverIp) {
+  List<String> braidServerCommand(NetNs ns, String serverIp) {
     try {
       Path config =
           AgentProcess.writeConfig(
@@ -101,15 +102,15 @@ final class InteropFixture {
               "tls-crypt",
               "tc.key",
               9464);
-      return Netns.in(ns, AgentProcess.command(config, "braid-interop").toArray(String[]::new));
+      return ns.command(AgentProcess.command(config, "braid-interop").toArray(String[]::new));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
-  List<String> openvpn(String ns, Path config) {
-    return Netns.in(
-        ns, "openvpn", "--cd", dir.toString(), "--config", config.getFileName().toString());
+  List<String> openvpn(NetNs ns, Path config) {
+    return ns.command(
+        "openvpn", "--cd", dir.toString(), "--config", config.getFileName().toString());
   }
 
   void deleteQuietly() {
