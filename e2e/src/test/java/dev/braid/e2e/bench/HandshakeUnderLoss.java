@@ -8,7 +8,6 @@ import dev.braid.e2e.harness.OpenVpnConfigs.ControlChannel;
 import dev.braid.e2e.harness.OpenVpnProcess;
 import dev.braid.e2e.harness.PacketLoss;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,15 +38,12 @@ public final class HandshakeUnderLoss {
     Duration cap = Duration.ofSeconds(Long.parseLong(opts.get("cap")));
     Prerequisites.require("ip", "openvpn", "openssl", "nft");
 
-    Path dir = Files.createTempDirectory("braid-handshake");
-    OpenSslPki pki = OpenSslPki.create(dir.resolve("pki"), "gateway");
-    pki.client("alice");
     List<String> rows = new ArrayList<>();
-    try (NetNs server = NetNs.create("srv");
-        NetNs client = NetNs.create("cli")) {
-      server.veth("wan0", client, "wan0");
-      server.addresses("wan0", "10.77.0.1/24");
-      client.addresses("wan0", "10.77.0.2/24");
+    try (BenchTopology topology = BenchTopology.create("handshake")) {
+      NetNs server = topology.server();
+      NetNs client = topology.client();
+      OpenSslPki pki = topology.pki();
+      Path dir = topology.dir();
       for (String gatewayName : opts.get("gateways").split(",")) {
         try (BenchGateway gateway = BenchGateway.start(gatewayName, server, pki, dir, "udp")) {
           for (String c : opts.get("cases").split(",")) {

@@ -35,15 +35,12 @@ public final class TunnelThroughput {
             args,
             Map.of("gateways", "stock,braid", "protos", "udp,tcp", "seconds", "10", "pings", "20"));
     Prerequisites.require("ip", "openvpn", "openssl", "iperf3", "ping");
-    Path dir = Files.createTempDirectory("braid-throughput");
-    OpenSslPki pki = OpenSslPki.create(dir.resolve("pki"), "gateway");
-    pki.client("alice");
     List<String> rows = new ArrayList<>();
-    try (NetNs server = NetNs.create("srv");
-        NetNs client = NetNs.create("cli")) {
-      server.veth("wan0", client, "wan0");
-      server.addresses("wan0", "10.77.0.1/24");
-      client.addresses("wan0", "10.77.0.2/24");
+    try (BenchTopology topology = BenchTopology.create("throughput")) {
+      NetNs server = topology.server();
+      NetNs client = topology.client();
+      OpenSslPki pki = topology.pki();
+      Path dir = topology.dir();
       for (String proto : opts.get("protos").split(",")) {
         for (String name : opts.get("gateways").split(",")) {
           try (BenchGateway gateway = BenchGateway.start(name, server, pki, dir, proto);

@@ -18,21 +18,11 @@ public final class PacketLoss {
     for (String chain : new String[] {"input", "output"}) {
       ns.exec(
           "nft",
-          "add",
-          "rule",
-          "inet",
-          "braidloss",
-          chain,
-          "meta",
-          "l4proto",
-          "udp",
-          "numgen",
-          "random",
-          "mod",
-          "100",
-          "<",
-          String.valueOf(percent),
-          "drop");
+          "add rule inet braidloss "
+              + chain
+              + " meta l4proto udp numgen random mod 100 < "
+              + percent
+              + " drop");
     }
   }
 
@@ -44,24 +34,10 @@ public final class PacketLoss {
     table(ns);
     ns.exec(
         "nft",
-        "add",
-        "rule",
-        "inet",
-        "braidloss",
-        "output",
-        "meta",
-        "l4proto",
-        "udp",
-        "@th,64,8",
-        "==",
-        "0x28",
-        "numgen",
-        "random",
-        "mod",
-        "100",
-        "<",
-        String.valueOf(percent),
-        "drop");
+        "add rule inet braidloss output meta l4proto udp @th,64,8 == 0x28"
+            + " numgen random mod 100 < "
+            + percent
+            + " drop");
   }
 
   /** Removes every loss rule from the namespace. */
