@@ -7,9 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,12 +21,24 @@ import org.slf4j.LoggerFactory;
 public final class BraidOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BraidOperator.class);
 
+  /**
+   * Test-only switch: {@code -Dbraid.test.josdk-lease-handling=true} leaves the Lease to JOSDK
+   * alone (exit on stop leading, no hand-over), to show what {@link Leadership} fixes.
+   */
+  static final String JOSDK_LEASE_HANDLING = "braid.test.josdk-lease-handling";
+
   private final Operator operator;
   private final HealthServer health;
+  private final Leadership handOver;
+  private final KubernetesClient client;
 
-  private BraidOperator(Operator operator, HealthServer health) {
+  /** {@code handOver} null: stop without releasing the Lease. */
+  private BraidOperator(
+      Operator operator, HealthServer health, Leadership handOver, KubernetesClient client) {
     this.operator = operator;
     this.health = health;
+    this.handOver = handOver;
+    this.client = client;
   }
 
   /** Runs until the JVM is stopped. */
@@ -48,42 +57,47 @@ public final class BraidOperator implements AutoCloseable {
   public static BraidOperator start(
       KubernetesClient client, OperatorSettings settings, boolean exitOnLostLease)
       throws IOException {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
+    PrometheusMeterRegistry registry = OperatorMetrics.registry();
+    Leadership leadership = new Leadership(settings, registry);
+    boolean josdkLeaseHandling = Boolean.getBoolean(JOSDK_LEASE_HANDLING);
     Operator operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  .withMetrics(OperatorMetrics.josdk(registry))
                   // ConfigMaps and Secrets too: every dependent is applied server-side
                   .withDefaultNonSSAResource(Set.of())
                   .withUseSSAToPatchPrimaryResource(true)
                   .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
               if (settings.leaderElection()) {
+                // exitOnStopLeading=false: JOSDK would call System.exit also when we stop
+                // (from inside the shutdown hook, which hangs the JVM); Leadership decides
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
                         OperatorSettings.LEASE_NAME,
                         settings.leaseNamespace(),
-                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                        null,
-                        null,
-                        exitOnLostLease));
+                        settings.lease().duration(),
+                        settings.lease().renewDeadline(),
+                        settings.lease().retryPeriod(),
+                        settings.identity(),
+                        leadership.callbacks(exitOnLostLease),
+                        josdkLeaseHandling && exitOnLostLease));
               }
             });
     operator.register(new VPNGatewayReconciler());
     operator.register(new VPNClientReconciler());
-    HealthServer health = HealthServer.start(settings.httpPort(), operator, registry);
+    HealthServer health = HealthServer.start(settings.httpPort(), operator, leadership, registry);
     operator.start();
     LOG.info(
-        "braid operator started: fieldManager={} agentImage={} leaderElection={} http=:{}",
+        "braid operator started: identity={} fieldManager={} agentImage={} leaderElection={}"
+            + " http=:{}",
+        settings.identity(),
         GatewayNames.FIELD_MANAGER,
         settings.agentImage(),
         settings.leaderElection(),
         health.port());
-    return new BraidOperator(operator, health);
+    return new BraidOperator(operator, health, josdkLeaseHandling ? null : leadership, client);
   }
 
   /** Port of the health and metrics server. */
@@ -91,9 +105,20 @@ public final class BraidOperator implements AutoCloseable {
     return health.port();
   }
 
+  /**
+   * Stops reconciling, then hands the Lease over (a standby leads within its retry period), then
+   * stops serving probes.
+   */
   @Override
   public void close() {
+    if (handOver != null) {
+      handOver.stopping();
+    }
     operator.stop();
+    if (handOver != null) {
+      handOver.release(client);
+    }
     health.close();
+    LOG.info("braid operator stopped");
   }
 }

@@ -13,6 +13,11 @@ import java.util.function.Supplier;
 /**
  * {@code /healthz} (the process answers), {@code /readyz} (started and every informer healthy) and
  * {@code /metrics} (Prometheus text) on one port.
+ *
+ * <p>A standby replica is live and ready too: its informers are synced so it can lead at once, and
+ * a rollout of the Deployment must not wait for a replica that cannot lead until the old leader is
+ * gone. Both bodies name the role ({@code leader <id>} or {@code standby <id>, leader is <id>});
+ * the gauge {@code braid_operator_leader} carries it for dashboards.
  */
 public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
@@ -22,10 +27,11 @@ public final class HealthServer implements AutoCloseable {
   }
 
   /** Starts serving on the port (0 picks a free one). */
-  public static HealthServer start(int port, Operator operator, PrometheusMeterRegistry registry)
+  static HealthServer start(
+      int port, Operator operator, Leadership leadership, PrometheusMeterRegistry registry)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
-    server.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
+    server.createContext("/healthz", ex -> reply(ex, 200, "ok: " + leadership.describe() + "\n"));
     server.createContext(
         "/readyz",
         ex -> {
@@ -34,7 +40,9 @@ public final class HealthServer implements AutoCloseable {
           reply(
               ex,
               ready ? 200 : 503,
-              ready ? "ready\n" : "not ready: " + info.unhealthyEventSources() + "\n");
+              (ready ? "ready: " : "not ready: " + info.unhealthyEventSources() + ": ")
+                  + leadership.describe()
+                  + "\n");
         });
     server.createContext("/metrics", ex -> reply(ex, 200, registry::scrape));
     server.start();
