@@ -156,6 +156,19 @@ class OperatorLeaderElectionIT {
     standby.kill();
     await().atMost(TIMEOUT).until(this::holder, h -> h.equals(Optional.of(restarted.identity())));
     routeReachesConfig(ns, "10.97.0.0/16");
+
+    // a leader that finds the Lease taken (e.g. it was paused past the duration) exits at once
+    admin
+        .leases()
+        .inNamespace("braid-system")
+        .withName(OperatorSettings.LEASE_NAME)
+        .edit(
+            l -> {
+              l.getSpec().setHolderIdentity("someone-else");
+              return l;
+            });
+    assertThat(restarted.awaitExit(TIMEOUT)).contains(1);
+    assertThat(messages(restarted)).anyMatch(m -> m.startsWith("lost Lease braid-system/"));
   }
 
   /**
@@ -171,14 +184,14 @@ class OperatorLeaderElectionIT {
     await().atMost(TIMEOUT).until(this::holder, h -> h.equals(Optional.of(legacy.identity())));
 
     legacy.sigterm();
-    Optional<Integer> exit = legacy.awaitExit(Duration.ofSeconds(20));
+    Optional<Integer> exit = legacy.awaitExit(Duration.ofSeconds(15));
     Optional<String> holder = holder();
     System.out.printf(
-        "JOSDK lease handling: exit 20 s after SIGTERM: %s; Lease holder: %s%n",
+        "JOSDK lease handling: exit 15 s after SIGTERM: %s; Lease holder: %s%n",
         exit.map(String::valueOf).orElse("still running"), holder.orElse("(none)"));
     assertThat(exit).isEmpty();
     assertThat(holder).contains(legacy.identity());
-    assertThat(legacy.tail()).contains("Stopped leading for identity: legacy. Exiting.");
+    assertThat(messages(legacy)).contains("Stopped leading for identity: legacy. Exiting.");
   }
 
   private OperatorProcess start(String identity) throws IOException {
@@ -217,6 +230,10 @@ class OperatorLeaderElectionIT {
     return Optional.ofNullable(lease)
         .map(l -> l.getSpec().getHolderIdentity())
         .filter(h -> !h.isEmpty());
+  }
+
+  private static List<String> messages(OperatorProcess p) {
+    return p.logLines().stream().map(l -> l.path("formattedMessage").asText()).toList();
   }
 
   private static List<JsonNode> reconcileLogLines(OperatorProcess p) {
