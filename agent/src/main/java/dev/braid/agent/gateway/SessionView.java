@@ -9,6 +9,9 @@ import java.util.List;
  * @param transport {@code UDP} or {@code TCP}
  * @param peerId its DATA_V2 peer-id
  * @param tunnelAddress the client's tunnel address
+ * @param commonName the client certificate's common name, or null before its TLS handshake
+ * @param cipher the agreed data-channel cipher, or null before
+ * @param establishedWallSeconds wall-clock second it was established, or 0 before
  * @param established keys agreed and PUSH_REPLY sent
  * @param paths paths it was reached over, most recent first ({@code remote via local%ifindex})
  * @param bytesIn tunnel bytes from the client (decrypted IP packets)
@@ -20,6 +23,9 @@ public record SessionView(
     String transport,
     int peerId,
     String tunnelAddress,
+    String commonName,
+    String cipher,
+    long establishedWallSeconds,
     boolean established,
     List<String> paths,
     long bytesIn,

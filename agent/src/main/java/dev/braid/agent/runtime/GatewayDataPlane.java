@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,10 +135,16 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
         gateway.tcpDisconnects());
   }
 
-  private static SessionStatus status(SessionView v) {
+  /** One established session as the VPNGatewayNode lists it. */
+  static SessionStatus status(SessionView v) {
     SessionStatus s = new SessionStatus();
+    s.commonName = v.commonName();
     s.peerId = v.peerId();
     s.tunnelAddresses.add(v.tunnelAddress());
+    s.cipher = v.cipher();
+    if (v.establishedWallSeconds() > 0) {
+      s.since = Instant.ofEpochSecond(v.establishedWallSeconds()).toString();
+    }
     boolean first = true;
     for (String p : v.paths()) {
       PathStatus ps = new PathStatus();
