@@ -13,7 +13,7 @@ import java.util.List;
  * @param cipher the agreed data-channel cipher, or null before
  * @param establishedWallSeconds wall-clock second it was established, or 0 before
  * @param established keys agreed and PUSH_REPLY sent
- * @param paths paths it was reached over, most recent first ({@code remote via local%ifindex})
+ * @param paths paths it was reached over, most recent first
  * @param bytesIn tunnel bytes from the client (decrypted IP packets)
  * @param bytesOut tunnel bytes to the client (IP packets before encryption)
  * @param authenticatedDataPackets data packets that authenticated and passed the replay check
@@ -27,7 +27,7 @@ public record SessionView(
     String cipher,
     long establishedWallSeconds,
     boolean established,
-    List<String> paths,
+    List<PathView> paths,
     long bytesIn,
     long bytesOut,
     long authenticatedDataPackets) {}

@@ -5,6 +5,7 @@ import dev.braid.agent.engine.CounterSnapshot;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.EngineConfig;
 import dev.braid.agent.gateway.Gateway;
+import dev.braid.agent.gateway.PathView;
 import dev.braid.agent.gateway.ServerSetup;
 import dev.braid.agent.gateway.SessionView;
 import dev.braid.agent.nativeio.KernelCapabilities;
@@ -146,11 +147,10 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
       s.since = Instant.ofEpochSecond(v.establishedWallSeconds()).toString();
     }
     boolean first = true;
-    for (String p : v.paths()) {
+    for (PathView p : v.paths()) {
       PathStatus ps = new PathStatus();
-      int via = p.indexOf(" via ");
-      ps.remote = via < 0 ? p : p.substring(0, via);
-      ps.local = via < 0 ? null : p.substring(via + 5);
+      ps.remote = p.remote();
+      ps.local = p.local();
       ps.transport = Transport.valueOf(v.transport());
       ps.state = first ? "active" : "standby";
       if (first) {

@@ -2,6 +2,7 @@ package dev.braid.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.agent.gateway.PathView;
 import dev.braid.agent.gateway.SessionView;
 import dev.braid.api.v1alpha1.SessionStatus;
 import dev.braid.api.v1alpha1.Transport;
@@ -22,7 +23,9 @@ class GatewayDataPlaneStatusTest {
             "AES-256-GCM",
             1_700_000_000L,
             true,
-            List.of("/10.78.0.2:36028 via 10.78.0.1%2", "/10.79.0.2:4000 via 10.79.0.1%3"),
+            List.of(
+                new PathView("10.78.0.2:36028", "10.78.0.1:1194"),
+                new PathView("[fd78::2]:4000", "[fd78::1]:1194")),
             100,
             200,
             3);
@@ -35,8 +38,8 @@ class GatewayDataPlaneStatusTest {
     assertThat(s.cipher).isEqualTo("AES-256-GCM");
     assertThat(s.since).isEqualTo("2023-11-14T22:13:20Z");
     assertThat(s.paths).hasSize(2);
-    assertThat(s.paths.getFirst().remote).isEqualTo("/10.78.0.2:36028");
-    assertThat(s.paths.getFirst().local).isEqualTo("10.78.0.1%2");
+    assertThat(s.paths.getFirst().remote).isEqualTo("10.78.0.2:36028");
+    assertThat(s.paths.getFirst().local).isEqualTo("10.78.0.1:1194");
     assertThat(s.paths.getFirst().transport).isEqualTo(Transport.UDP);
     assertThat(s.paths.getFirst().state).isEqualTo("active");
     assertThat(s.paths.getFirst().bytesIn).isEqualTo(100);

@@ -141,6 +141,9 @@ class FullStackIT {
         awaitGateway(ns, s -> Conditions.isTrue(s.conditions, VPNGatewayStatus.READY));
     Condition ready = Conditions.find(gw.conditions, VPNGatewayStatus.READY).orElseThrow();
     assertThat(ready.getReason()).isEqualTo("Serving");
+    report(
+        "VPNGateway Ready=%s reason=%s: %s",
+        ready.getStatus(), ready.getReason(), ready.getMessage());
     assertThat(gw.nodesReady).isEqualTo("1/1");
     assertThat(gw.nodes)
         .singleElement()
@@ -175,6 +178,7 @@ class FullStackIT {
     try {
       Optional<Duration> connected = openvpn.awaitLine(OpenVpnProcess.CONNECTED, TIMEOUT);
       assertThat(connected).as("client log:\n%s", openvpn.log()).isPresent();
+      report("stock openvpn connected %d ms after start", connected.get().toMillis());
       String pushed = pushReply(openvpn.log());
       String gatewayTunnel = option(pushed, ",route-gateway ([^,']+)");
       String clientTunnel = option(pushed, ",ifconfig ([^ ,']+) ");
@@ -186,6 +190,9 @@ class FullStackIT {
       assertThat(up.address).isEqualTo(clientTunnel);
       assertThat(up.node).isEqualTo(NODE_NAME);
       assertThat(up.lastSeen).isNotBlank();
+      report(
+          "VPNClient connected=%s address=%s node=%s lastSeen=%s",
+          up.connected, up.address, up.node, up.lastSeen);
       SessionStatus session =
           gatewayNode(ns).getStatus().sessions.stream()
               .filter(s -> CLIENT.equals(s.commonName))
@@ -194,15 +201,27 @@ class FullStackIT {
       assertThat(session.tunnelAddresses).contains(clientTunnel);
       assertThat(session.paths)
           .singleElement()
-          .satisfies(p -> assertThat(p.remote).contains(CLIENT_ADDRESS + ":"));
+          .satisfies(
+              p -> {
+                assertThat(p.remote).startsWith(CLIENT_ADDRESS + ":");
+                assertThat(p.local).isEqualTo(NODE_ADDRESS + ":1194");
+              });
       assertThat(awaitGateway(ns, s -> s.sessions != null && s.sessions == 1).sessions)
           .isEqualTo(1);
     } finally {
       openvpn.close(); // SIGTERM: the client sends its exit notification
     }
+    long stopped = System.nanoTime();
     VPNClientStatus down = awaitClient(ns, s -> Boolean.FALSE.equals(s.connected));
+    report(
+        "VPNClient connected=false %d ms after the client process exited",
+        (System.nanoTime() - stopped) / 1_000_000);
     assertThat(down.lastSeen).isNotBlank();
     assertThat(gatewayNode(ns).getStatus().sessionCount).isZero();
+  }
+
+  private static void report(String format, Object... args) {
+    System.out.println("[full stack] " + format.formatted(args));
   }
 
   private static String objects(String ns) {
