@@ -71,6 +71,7 @@ class FullStackIT {
       throw new IllegalStateException("/dev/net/tun is missing: the agent needs a TUN device");
     }
     dir = Files.createTempDirectory("braid-fullstack-");
+    report("agent pod files and logs, client profile and log: %s", dir);
     try {
       cluster = OperatorCluster.start(false);
       admin = cluster.admin();
@@ -141,9 +142,9 @@ class FullStackIT {
         awaitGateway(ns, s -> Conditions.isTrue(s.conditions, VPNGatewayStatus.READY));
     Condition ready = Conditions.find(gw.conditions, VPNGatewayStatus.READY).orElseThrow();
     assertThat(ready.getReason()).isEqualTo("Serving");
-    report(
-        "VPNGateway Ready=%s reason=%s: %s",
-        ready.getStatus(), ready.getReason(), ready.getMessage());
+    for (Condition c : gw.conditions) {
+      report("VPNGateway %s=%s %s: %s", c.getType(), c.getStatus(), c.getReason(), c.getMessage());
+    }
     assertThat(gw.nodesReady).isEqualTo("1/1");
     assertThat(gw.nodes)
         .singleElement()
