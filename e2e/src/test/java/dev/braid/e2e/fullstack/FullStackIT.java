@@ -113,7 +113,8 @@ class FullStackIT {
   }
 
   @Test
-  void gatewayBecomesReadyAndAStockClientConnectsWithItsProfile() throws Exception {
+  void gatewayBecomesReadyAndAStockClientConnectsWithItsProfileAndIsShownGoneAfterwards()
+      throws Exception {
     String ns = cluster.namespace("fullstack");
     cluster.api().kubectl("apply", "--server-side", "-f", write("objects.yaml", objects(ns)));
 
@@ -219,6 +220,23 @@ class FullStackIT {
         (System.nanoTime() - stopped) / 1_000_000);
     assertThat(down.lastSeen).isNotBlank();
     assertThat(gatewayNode(ns).getStatus().sessionCount).isZero();
+
+    // a client that vanishes without a word is shown gone once the gateway's keepalive expires it
+    OpenVpnProcess again = OpenVpnProcess.start(client, dir.resolve(CLIENT + "-2.ovpn"), profile);
+    try {
+      assertThat(again.awaitLine(OpenVpnProcess.CONNECTED, TIMEOUT))
+          .as("client log:\n%s", again.log())
+          .isPresent();
+      awaitClient(ns, s -> Boolean.TRUE.equals(s.connected));
+      ProcessHandle.of(again.pid()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+    } finally {
+      again.close();
+    }
+    long killed = System.nanoTime();
+    awaitClient(ns, s -> Boolean.FALSE.equals(s.connected));
+    report(
+        "VPNClient connected=false %d ms after the client was killed (keepalive timeout 10 s)",
+        (System.nanoTime() - killed) / 1_000_000);
   }
 
   private static void report(String format, Object... args) {
@@ -244,8 +262,8 @@ class FullStackIT {
             controlChannel: tls-crypt
           ciphers: [AES-256-GCM, CHACHA20-POLY1305]
           keepalive:
-            intervalSeconds: 10
-            timeoutSeconds: 60
+            intervalSeconds: 2
+            timeoutSeconds: 10
         ---
         apiVersion: braid.dev/v1alpha1
         kind: VPNClient
