@@ -41,9 +41,9 @@ import java.util.stream.Collectors;
  * node's network namespace (host network), a kubeconfig with the agents' ServiceAccount token
  * stands in for the mounted token, and the readiness probe is the container's own.
  *
- * <p>Without a mount namespace of its own, the test puts each volume under a scratch root instead
- * of at its mount path; every mount path in the args and in the ConfigMap files is rewritten to
- * that place, the only change made to what the operator rendered.
+ * <p>Without a mount namespace of its own, the test puts each ConfigMap and Secret volume under a
+ * scratch root instead of at its mount path; those mount paths in the args and in the ConfigMap
+ * files are rewritten to that place, the only change made to what the operator rendered.
  */
 final class AgentPod implements AutoCloseable {
   private final NetNs node;
@@ -87,16 +87,17 @@ final class AgentPod implements AutoCloseable {
       throw new IllegalStateException("the agent pod is not on the host network: " + pod);
     }
     Container container = pod.getContainers().getFirst();
+    // ConfigMap and Secret volumes move under the root; a hostPath is the host's own path, and
+    // an emptyDir (the writable /tmp of a read-only image) is the host's /tmp
     Map<String, Path> mounts = new LinkedHashMap<>();
     for (VolumeMount m : container.getVolumeMounts()) {
-      mounts.put(m.getMountPath(), root.resolve(m.getMountPath().substring(1)));
+      Volume v = volume(pod, m);
+      if (v.getConfigMap() != null || v.getSecret() != null) {
+        mounts.put(m.getMountPath(), root.resolve(m.getMountPath().substring(1)));
+      }
     }
     for (VolumeMount m : container.getVolumeMounts()) {
-      Volume v =
-          pod.getVolumes().stream()
-              .filter(x -> x.getName().equals(m.getName()))
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException("no volume " + m.getName()));
+      Volume v = volume(pod, m);
       Path dir = mounts.get(m.getMountPath());
       if (v.getConfigMap() != null) {
         ConfigMap cm =
@@ -121,9 +122,7 @@ final class AgentPod implements AutoCloseable {
           throw new IllegalStateException(
               "hostPath " + v.getHostPath().getPath() + " at " + m.getMountPath() + " unusable");
         }
-      } else if (v.getEmptyDir() != null) {
-        Files.createDirectories(dir);
-      } else {
+      } else if (v.getEmptyDir() == null) {
         throw new IllegalStateException("volume kind of " + v.getName() + " is not materialised");
       }
     }
@@ -149,6 +148,13 @@ final class AgentPod implements AutoCloseable {
     WatchedProcess process =
         node.start(root.resolve(podName + ".log"), command.toArray(String[]::new));
     return new AgentPod(node, hostIp, container, process, podName);
+  }
+
+  private static Volume volume(PodSpec pod, VolumeMount m) {
+    return pod.getVolumes().stream()
+        .filter(x -> x.getName().equals(m.getName()))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no volume " + m.getName()));
   }
 
   private static String fieldPath(EnvVar e, java.util.Set<String> known) {
