@@ -197,6 +197,12 @@ public final class Gateway implements Engine.Handlers {
     return published().stream().mapToLong(Publisher.Published::handshakes).sum();
   }
 
+  /** The UDP port the workers listen on, once {@link #attach attached}; else 0. */
+  int port() {
+    Engine e = engine;
+    return e == null ? 0 : e.port();
+  }
+
   int workerCount() {
     return peerIds.workers();
   }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,8 @@ final class SessionLedger {
   }
 
   /** Views of {@code sessions} with their byte counts, for publishing. */
-  <P> List<SessionView> views(List<Session<P>> sessions, String transport) {
+  <P> List<SessionView> views(
+      List<Session<P>> sessions, String transport, Function<P, PathView> path) {
     List<SessionView> views = new ArrayList<>();
     for (Session<P> s : sessions) {
       long[] b = bytes.getOrDefault(s.peerId(), new long[2]);
@@ -87,8 +89,11 @@ final class SessionLedger {
               transport,
               s.peerId(),
               s.clientAddress(),
+              s.commonName(),
+              s.cipher(),
+              s.establishedWallSeconds(),
               s.isEstablished(),
-              s.paths().stream().map(Object::toString).toList(),
+              s.paths().stream().map(path).toList(),
               b[0],
               b[1],
               s.authenticatedDataPackets()));

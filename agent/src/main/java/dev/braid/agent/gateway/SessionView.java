@@ -9,8 +9,11 @@ import java.util.List;
  * @param transport {@code UDP} or {@code TCP}
  * @param peerId its DATA_V2 peer-id
  * @param tunnelAddress the client's tunnel address
+ * @param commonName the client certificate's common name, or null before its TLS handshake
+ * @param cipher the agreed data-channel cipher, or null before
+ * @param establishedWallSeconds wall-clock second it was established, or 0 before
  * @param established keys agreed and PUSH_REPLY sent
- * @param paths paths it was reached over, most recent first ({@code remote via local%ifindex})
+ * @param paths paths it was reached over, most recent first
  * @param bytesIn tunnel bytes from the client (decrypted IP packets)
  * @param bytesOut tunnel bytes to the client (IP packets before encryption)
  * @param authenticatedDataPackets data packets that authenticated and passed the replay check
@@ -20,8 +23,11 @@ public record SessionView(
     String transport,
     int peerId,
     String tunnelAddress,
+    String commonName,
+    String cipher,
+    long establishedWallSeconds,
     boolean established,
-    List<String> paths,
+    List<PathView> paths,
     long bytesIn,
     long bytesOut,
     long authenticatedDataPackets) {}

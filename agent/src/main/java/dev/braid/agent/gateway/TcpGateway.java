@@ -178,7 +178,7 @@ final class TcpGateway implements Runnable {
     }
     long publishAt =
         publisher.publishIfDue(
-            now, () -> ledger.views(sessions.sessions(), "TCP"), out, ledger, "tcp");
+            now, () -> ledger.views(sessions.sessions(), "TCP", PathView::tcp), out, ledger, "tcp");
     long deadline = Math.min(sessions.nextWakeupNanos(), publishAt);
     if (blocked) {
       return 5; // no EPOLLOUT interest: retry a full send buffer soon

@@ -106,7 +106,11 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
     drain(context);
     long publishAt =
         publisher.publishIfDue(
-            now, () -> ledger.views(sessions.sessions(), "UDP"), out, ledger, "worker " + index);
+            now,
+            () -> ledger.views(sessions.sessions(), "UDP", p -> PathView.udp(p, gateway.port())),
+            out,
+            ledger,
+            "worker " + index);
     long wake = sessions.nextWakeupNanos();
     nextPoll = wake == Long.MAX_VALUE ? publishAt : wake;
     return Math.min(nextPoll, publishAt);

@@ -5,6 +5,7 @@ import dev.braid.agent.engine.CounterSnapshot;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.EngineConfig;
 import dev.braid.agent.gateway.Gateway;
+import dev.braid.agent.gateway.PathView;
 import dev.braid.agent.gateway.ServerSetup;
 import dev.braid.agent.gateway.SessionView;
 import dev.braid.agent.nativeio.KernelCapabilities;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,16 +136,21 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
         gateway.tcpDisconnects());
   }
 
-  private static SessionStatus status(SessionView v) {
+  /** One established session as the VPNGatewayNode lists it. */
+  static SessionStatus status(SessionView v) {
     SessionStatus s = new SessionStatus();
+    s.commonName = v.commonName();
     s.peerId = v.peerId();
     s.tunnelAddresses.add(v.tunnelAddress());
+    s.cipher = v.cipher();
+    if (v.establishedWallSeconds() > 0) {
+      s.since = Instant.ofEpochSecond(v.establishedWallSeconds()).toString();
+    }
     boolean first = true;
-    for (String p : v.paths()) {
+    for (PathView p : v.paths()) {
       PathStatus ps = new PathStatus();
-      int via = p.indexOf(" via ");
-      ps.remote = via < 0 ? p : p.substring(0, via);
-      ps.local = via < 0 ? null : p.substring(via + 5);
+      ps.remote = p.remote();
+      ps.local = p.local();
       ps.transport = Transport.valueOf(v.transport());
       ps.state = first ? "active" : "standby";
       if (first) {

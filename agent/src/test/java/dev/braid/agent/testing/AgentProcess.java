@@ -66,17 +66,21 @@ public final class AgentProcess {
 
   /** {@code java ... AgentMain --config CONFIG --tun TUN} on this JVM's classpath. */
   public static List<String> command(Path config, String tun) {
+    return command(List.of("--config", config.toString(), "--tun", tun));
+  }
+
+  /** {@code java ... AgentMain ARGS} on this JVM's classpath, e.g. a DaemonSet container's args. */
+  public static List<String> command(List<String> args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ArrayList<>(
-        List.of(
-            java,
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            AgentMain.class.getName(),
-            "--config",
-            config.toString(),
-            "--tun",
-            tun));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                AgentMain.class.getName()));
+    command.addAll(args);
+    return command;
   }
 }

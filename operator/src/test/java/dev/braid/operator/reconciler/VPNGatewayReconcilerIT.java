@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -167,7 +166,7 @@ class VPNGatewayReconcilerIT {
     VPNGateway created = admin.resource(gateway(ns, "hq")).create();
     DaemonSet ds = awaitObject(DaemonSet.class, ns, GatewayNames.agent("hq"));
 
-    setDaemonSetStatus(ds, 2, 2, 2);
+    Gateways.setDaemonSetStatus(admin, ds, 2, 2, 2);
     VPNGatewayStatus podsOnly =
         awaitStatus(ns, "hq", s -> s.desiredNodes != null && s.desiredNodes == 2);
     assertThat(Conditions.find(podsOnly.conditions, "Ready").orElseThrow())
@@ -216,7 +215,7 @@ class VPNGatewayReconcilerIT {
     String ns = cluster.namespace("idle");
     VPNGateway created = admin.resource(gateway(ns, "calm")).create();
     DaemonSet ds = awaitObject(DaemonSet.class, ns, GatewayNames.agent("calm"));
-    setDaemonSetStatus(ds, 1, 1, 1);
+    Gateways.setDaemonSetStatus(admin, ds, 1, 1, 1);
     publish(
         cluster.agent(ns, "calm"), report(created, "n1", created.getMetadata().getGeneration()));
     awaitStatus(ns, "calm", s -> Conditions.isTrue(s.conditions, VPNGatewayStatus.READY));
@@ -410,27 +409,6 @@ class VPNGatewayReconcilerIT {
           mtu: %d
         """
         .formatted(ns, mtu);
-  }
-
-  private static void setDaemonSetStatus(DaemonSet ds, int desired, int updated, int ready) {
-    admin
-        .resources(DaemonSet.class)
-        .inNamespace(ds.getMetadata().getNamespace())
-        .withName(ds.getMetadata().getName())
-        .editStatus(
-            d -> {
-              d.setStatus(
-                  new DaemonSetStatusBuilder()
-                      .withDesiredNumberScheduled(desired)
-                      .withCurrentNumberScheduled(desired)
-                      .withUpdatedNumberScheduled(updated)
-                      .withNumberReady(ready)
-                      .withNumberAvailable(ready)
-                      .withNumberMisscheduled(0)
-                      .withObservedGeneration(d.getMetadata().getGeneration())
-                      .build());
-              return d;
-            });
   }
 
   /** Changes the spec as a user would; retried when the operator's status write won the race. */

@@ -14,6 +14,8 @@ import dev.braid.api.v1alpha1.VPNGatewayNodeStatus;
 import dev.braid.api.v1alpha1.VPNGatewaySpec;
 import dev.braid.operator.model.GatewayNames;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -113,6 +115,34 @@ public final class Gateways {
                         return n;
                       });
               return true;
+            });
+  }
+
+  /**
+   * Writes the status the DaemonSet controller would (the test API server runs no controllers):
+   * {@code desired} pods scheduled, {@code updated} of them on the current template, {@code ready}
+   * ready, observed at the DaemonSet's current generation.
+   */
+  public static void setDaemonSetStatus(
+      KubernetesClient admin, DaemonSet ds, int desired, int updated, int ready) {
+    admin
+        .resources(DaemonSet.class)
+        .inNamespace(ds.getMetadata().getNamespace())
+        .withName(ds.getMetadata().getName())
+        .editStatus(
+            d -> {
+              d.setStatus(
+                  new DaemonSetStatusBuilder()
+                      .withDesiredNumberScheduled(desired)
+                      .withCurrentNumberScheduled(desired)
+                      .withUpdatedNumberScheduled(updated)
+                      .withNumberReady(ready)
+                      .withNumberAvailable(ready)
+                      .withNumberUnavailable(desired - ready)
+                      .withNumberMisscheduled(0)
+                      .withObservedGeneration(d.getMetadata().getGeneration())
+                      .build());
+              return d;
             });
   }
 

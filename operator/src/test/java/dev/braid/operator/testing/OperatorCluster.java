@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,20 +38,34 @@ public final class OperatorCluster implements AutoCloseable {
 
   private final KubeApiServerFixture api;
   private final KubernetesClient operatorClient;
+  private final boolean leaderElection;
   private BraidOperator operator;
 
-  private OperatorCluster(KubeApiServerFixture api, KubernetesClient operatorClient) {
+  private OperatorCluster(
+      KubeApiServerFixture api, KubernetesClient operatorClient, boolean leaderElection) {
     this.api = api;
     this.operatorClient = operatorClient;
+    this.leaderElection = leaderElection;
   }
 
-  /** Starts the API server, installs CRDs and {@code deploy/}, and starts the operator. */
+  /**
+   * Starts the API server, installs CRDs and {@code deploy/}, and starts the operator with leader
+   * election.
+   */
   public static OperatorCluster start() throws Exception {
+    return start(true);
+  }
+
+  /**
+   * Like {@link #start()}; {@code leaderElection} false starts reconciling at once, as a single
+   * replica with {@code BRAID_LEADER_ELECTION=false} does.
+   */
+  public static OperatorCluster start(boolean leaderElection) throws Exception {
     KubeApiServerFixture api = KubeApiServerFixture.start();
     api.installCrds();
     api.kubectl("apply", "--server-side", "-k", "../deploy");
     KubernetesClient operatorClient = impersonating(api, OPERATOR_USER, OPERATOR_NAMESPACE);
-    OperatorCluster cluster = new OperatorCluster(api, operatorClient);
+    OperatorCluster cluster = new OperatorCluster(api, operatorClient, leaderElection);
     cluster.startOperator();
     return cluster;
   }
@@ -59,7 +75,9 @@ public final class OperatorCluster implements AutoCloseable {
     System.setProperty("braid.agent.image", AGENT_IMAGE);
     operator =
         BraidOperator.start(
-            operatorClient, new OperatorSettings(AGENT_IMAGE, 0, true, OPERATOR_NAMESPACE), false);
+            operatorClient,
+            new OperatorSettings(AGENT_IMAGE, 0, leaderElection, OPERATOR_NAMESPACE),
+            false);
   }
 
   /** Stops the operator; the API server keeps running. */
@@ -96,6 +114,46 @@ public final class OperatorCluster implements AutoCloseable {
   public KubernetesClient agent(String namespace, String gateway) {
     return impersonating(
         api, "system:serviceaccount:" + namespace + ":" + GatewayNames.agent(gateway), namespace);
+  }
+
+  /**
+   * Writes a kubeconfig that authenticates as ServiceAccount {@code namespace/name} with a bound
+   * token from the TokenRequest API, as a pod's mounted token would: a process using it gets
+   * exactly the rights RBAC grants that ServiceAccount.
+   */
+  public Path serviceAccountKubeconfig(String namespace, String name, Path file)
+      throws IOException, InterruptedException {
+    String token = api.kubectl("create", "token", name, "-n", namespace, "--duration=1h").strip();
+    Config admin = Config.fromKubeconfig(Files.readString(api.kubeconfig()));
+    String ca =
+        admin.getCaCertData() != null
+            ? admin.getCaCertData()
+            : Base64.getEncoder()
+                .encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
+    Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: test
+            cluster:
+              server: %s
+              certificate-authority-data: %s
+        users:
+          - name: %s
+            user:
+              token: %s
+        contexts:
+          - name: %3$s
+            context:
+              cluster: test
+              user: %3$s
+              namespace: %5$s
+        current-context: %3$s
+        """
+            .formatted(admin.getMasterUrl(), ca, name, token, namespace));
+    return file;
   }
 
   /** A client that acts as the operator's ServiceAccount. */

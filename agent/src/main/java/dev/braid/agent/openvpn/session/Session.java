@@ -61,6 +61,8 @@ public final class Session<P> {
   private KeyState previous;
   private State state = State.HANDSHAKING;
   private DataCipher cipher;
+  private String commonName;
+  private long establishedWallSeconds;
   private long lastReceivedNanos;
   private long authenticatedData;
   private boolean pushed;
@@ -136,6 +138,21 @@ public final class Session<P> {
   /** Data packets from the client that authenticated and passed replay checks. */
   public long authenticatedDataPackets() {
     return authenticatedData;
+  }
+
+  /** The client certificate's common name, known once its TLS handshake completed; else null. */
+  public String commonName() {
+    return commonName;
+  }
+
+  /** The data-channel cipher agreed with the client ({@code AES-256-GCM}...), or null before. */
+  public String cipher() {
+    return cipher == null ? null : cipher.openvpnName();
+  }
+
+  /** Wall-clock second the session was established (PUSH_REPLY sent), or 0 before. */
+  public long establishedWallSeconds() {
+    return establishedWallSeconds;
   }
 
   public boolean isEstablished() {
@@ -252,6 +269,9 @@ public final class Session<P> {
         return;
       }
       ks.client = parsed.message();
+      if (commonName == null) {
+        commonName = ks.tls.peerCommonName();
+      }
       ks.serverRandom1 = random(KeyMethod2.RANDOM);
       ks.serverRandom2 = random(KeyMethod2.RANDOM);
       if (!agreeKeys(ks, out)) {
@@ -339,6 +359,7 @@ public final class Session<P> {
     pushedAtNanos = nowNanos;
     if (state == State.HANDSHAKING) {
       state = State.ESTABLISHED;
+      establishedWallSeconds = config.wallSeconds().getAsLong();
       out.event(new SessionEvent.Established(this, clientAddress));
     }
   }

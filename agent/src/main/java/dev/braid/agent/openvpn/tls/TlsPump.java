@@ -2,14 +2,20 @@ package dev.braid.agent.openvpn.tls;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Drives one {@link SSLEngine} without I/O: ciphertext from the peer goes in via {@link
@@ -84,6 +90,31 @@ public final class TlsPump {
 
   public SSLSession session() {
     return engine.getSession();
+  }
+
+  /**
+   * The common name in the peer's certificate once the handshake completed, or null (no handshake
+   * yet, no certificate, or no CN): the name OpenVPN servers know a client by.
+   */
+  public String peerCommonName() {
+    if (!handshakeComplete()) {
+      return null;
+    }
+    try {
+      var chain = engine.getSession().getPeerCertificates();
+      if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+        return null;
+      }
+      String dn = leaf.getSubjectX500Principal().getName(X500Principal.RFC2253);
+      for (Rdn rdn : new LdapName(dn).getRdns().reversed()) {
+        if (rdn.getType().equalsIgnoreCase("CN")) {
+          return rdn.getValue().toString();
+        }
+      }
+      return null;
+    } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+      return null;
+    }
   }
 
   /** The TLS failure that ended this exchange, or null. */

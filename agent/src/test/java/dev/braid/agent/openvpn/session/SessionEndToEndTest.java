@@ -166,6 +166,23 @@ class SessionEndToEndTest {
   }
 
   @Test
+  void establishedSessionKnowsItsClientByCertificateCommonNameAndCipher() {
+    Harness h = new Harness(true, 0, 11);
+    h.client.start();
+    h.runUntil(() -> h.server.size() > 0, 60_000 * MS);
+    Session<String> s = h.server.byPeerId(0);
+    assertThat(s.commonName()).as("no TLS handshake yet").isNull();
+    assertThat(s.establishedWallSeconds()).isZero();
+
+    h.runUntil(h.client::connected, 60_000 * MS);
+
+    // the operator finds a VPNClient's session by this name
+    assertThat(s.commonName()).isEqualTo("alice");
+    assertThat(s.cipher()).isEqualTo("AES-256-GCM");
+    assertThat(s.establishedWallSeconds()).isPositive();
+  }
+
+  @Test
   void prfKeysWhenTheClientCannotExport() {
     Harness h = new Harness(false, 0, 2);
     h.connect();
