@@ -92,6 +92,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
 
   @Override
   public long onTimer(WorkerContext context, long now) {
+    sessions.refresh(now, out); // a config reload wakes every worker to adopt it here
     Handed h;
     while ((h = handoff.poll()) != null) {
       if (h.isForTun()) {
@@ -106,7 +107,12 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
     drain(context);
     long publishAt =
         publisher.publishIfDue(
-            now, () -> ledger.views(sessions.sessions(), "UDP"), out, ledger, "worker " + index);
+            now,
+            () -> ledger.views(sessions.sessions(), "UDP"),
+            out,
+            ledger,
+            sessions.revokedSessions(),
+            "worker " + index);
     long wake = sessions.nextWakeupNanos();
     nextPoll = wake == Long.MAX_VALUE ? publishAt : wake;
     return Math.min(nextPoll, publishAt);

@@ -52,13 +52,7 @@ public final class AgentMain {
             env.nodeName(),
             env.addresses(),
             dataPlane,
-            (previous, next, restartNeeded) -> {
-              // Sessions hold their settings from start; say so instead of claiming to apply.
-              throw new IllegalStateException(
-                  "the running data plane does not reload its settings"
-                      + (restartNeeded ? " (and this change needs new sockets or TUN queues)" : "")
-                      + "; restart the agent to apply the new config");
-            },
+            dataPlane::reload,
             client,
             null,
             Clock.systemUTC());
