@@ -171,7 +171,8 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
         gateway.handshakes(),
         0,
         drops,
-        gateway.tcpDisconnects());
+        gateway.tcpDisconnects(),
+        gateway.revokedSessions());
   }
 
   private static SessionStatus status(SessionView v) {

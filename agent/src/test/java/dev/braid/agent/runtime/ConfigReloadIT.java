@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.agent.testing.WatchedProcess;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -126,6 +128,11 @@ class ConfigReloadIT {
                 agent, beforePort, l -> l.contains("ConfigRejected") && l.contains("listen.port"));
         System.out.println("port change: " + rejected);
         assertThat(rejected).contains("keeping the running config");
+        assertThat(metrics().lines())
+            .contains(
+                "braid_agent_revoked_sessions_total 1",
+                "braid_agent_config_reloads_total{result=\"applied\"} 1",
+                "braid_agent_config_reloads_total{result=\"refused\"} 1");
 
         assertThat(ping.isAlive()).as("the ping spans every reload step").isTrue();
         String summary = ping.await(l -> l.contains("packet loss"), 180_000);
@@ -135,6 +142,18 @@ class ConfigReloadIT {
       assertThat(ping(0, 3)).contains(" 0% packet loss");
       assertThat(alice.output()).doesNotContain("SIGUSR1", "AUTH_FAILED");
     }
+  }
+
+  /** The agent's metrics, fetched inside the node namespace. */
+  private static String metrics() throws Exception {
+    return f.node.call(
+        () -> {
+          try (Socket s = new Socket("127.0.0.1", 9464)) {
+            s.getOutputStream()
+                .write("GET /metrics HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          }
+        });
   }
 
   private static String document(int port, String... routes) {
