@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * DaemonSet passes its mounted ConfigMap); {@code --tun <name>} the TUN device (default {@code
  * braid0}). In a pod the downward-API environment names the node and its addresses and, when the
  * document names its VPNGateway's UID, status goes to the {@code VPNGatewayNode}; standalone,
- * status only reaches the logs and {@code /metrics}. SIGTERM (or Ctrl-C) stops the control side,
- * then the workers, and exits 0; a worker failure exits 1.
+ * status only reaches the logs and {@code /metrics}. A changed config file (or TLS file it names)
+ * is applied in place by {@link GatewayDataPlane#reload}; changes that need new sockets are refused
+ * and logged, since the operator restarts the pod for them. SIGTERM (or Ctrl-C) stops the control
+ * side, then the workers, and exits 0; a worker failure exits 1.
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
