@@ -129,9 +129,10 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     ServerConfig server = ServerSetup.from(next).server();
     gateway.apply(server);
     LOG.info(
-        "config reloaded without dropping sessions: new sessions get routes {}, ciphers {},"
-            + " keepalive {}/{} s; TLS material re-read for new handshakes{}",
+        "config reloaded without dropping sessions: new sessions get routes {}, DNS {}, ciphers"
+            + " {}, keepalive {}/{} s; TLS material re-read for new handshakes{}",
         next.routes,
+        next.dns == null ? "none" : next.dns.servers,
         server.ciphers(),
         server.ping().toSeconds(),
         server.pingRestart().toSeconds(),

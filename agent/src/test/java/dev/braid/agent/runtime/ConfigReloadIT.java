@@ -114,12 +114,15 @@ class ConfigReloadIT {
         try (WatchedProcess carol = f.client(2, v4(2), PORT, "udp", "carol", TLS_CRYPT)) {
           awaitConnected(carol, agent);
           assertThat(carol.output())
-              .as("a session started after the reload gets the new route")
-              .contains("route 10.100.0.0 255.255.0.0");
+              .as("a session started after the reload gets the new route and DNS")
+              .contains(
+                  "route 10.100.0.0 255.255.0.0",
+                  "dhcp-option DNS 10.96.0.10",
+                  "dhcp-option DOMAIN-SEARCH svc.cluster.local");
         }
         assertThat(alice.output())
             .as("alice's session began before the route existed")
-            .doesNotContain("route 10.100.0.0 255.255.0.0");
+            .doesNotContain("route 10.100.0.0 255.255.0.0", "dhcp-option DNS");
 
         int beforePort = agent.lineCount();
         replace(config, document(PORT + 2, "10.96.0.0/12", NEW_ROUTE));
@@ -156,7 +159,10 @@ class ConfigReloadIT {
         });
   }
 
+  /** The document; with more than one route it also pushes DNS (the reloaded version). */
   private static String document(int port, String... routes) {
+    String dns =
+        routes.length > 1 ? "dns: {servers: [10.96.0.10], searchDomains: [svc.cluster.local]}" : "";
     return """
         gateway:
           name: reload
@@ -167,6 +173,7 @@ class ConfigReloadIT {
         pools:
           ipv4: 10.8.0.0/24
         routes: [%s]
+        %4$s
         tls:
           caFile: %3$s/ca.crt
           certFile: %3$s/server.crt
@@ -181,7 +188,7 @@ class ConfigReloadIT {
         control:
           httpPort: 9464
         """
-        .formatted(port, String.join(", ", routes), f.dir);
+        .formatted(port, String.join(", ", routes), f.dir, dns);
   }
 
   /** Replaces {@code file} in one step, as a kubelet swaps a mounted ConfigMap or Secret. */
