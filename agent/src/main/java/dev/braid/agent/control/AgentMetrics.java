@@ -34,6 +34,11 @@ public final class AgentMetrics {
     counter(
         out, "braid_agent_retransmits_total", "Control-channel retransmissions", s.retransmits());
     labelled(out, "braid_agent_drops_total", "Dropped packets by reason", "reason", s.drops());
+    counter(
+        out,
+        "braid_agent_revoked_sessions_total",
+        "Sessions cut off because a new CRL revoked their certificate",
+        s.revokedSessions());
     labelled(
         out,
         "braid_agent_disconnects_total",

@@ -22,6 +22,7 @@ public interface DataPlaneStatus {
    * @param retransmits control-channel retransmissions since start
    * @param drops dropped packets by reason since start
    * @param disconnects ended TCP sessions by cause since start
+   * @param revokedSessions sessions cut off since start because a new CRL revoked their certificate
    */
   record Snapshot(
       boolean serving,
@@ -31,11 +32,12 @@ public interface DataPlaneStatus {
       long handshakes,
       long retransmits,
       Map<String, Long> drops,
-      Map<String, Long> disconnects) {
+      Map<String, Long> disconnects,
+      long revokedSessions) {
 
     /** A data plane that is not (yet) serving. */
     public static Snapshot idle() {
-      return new Snapshot(false, 0, List.of(), null, 0, 0, Map.of(), Map.of());
+      return new Snapshot(false, 0, List.of(), null, 0, 0, Map.of(), Map.of(), 0);
     }
   }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentMap;
  * The OpenVPN server on N engine workers; pass it to {@link Engine#start} as the handlers, then
  * {@link #attach} the started engine so that workers can wake each other for hand-offs. Readable
  * from any thread through {@link #sessions()} and {@link #protocolDrops()} without stopping the
- * workers.
+ * workers. {@link #apply} swaps the protocol settings while running: each loop picks them up on its
+ * own thread (new sessions and renegotiations use them, established sessions keep their keys).
  */
 public final class Gateway implements Engine.Handlers {
   /** Packets one worker may queue for another before it drops (and counts) them. */
@@ -38,7 +39,8 @@ public final class Gateway implements Engine.Handlers {
   private final SessionTable<Integer> peerIds;
   private final ConcurrentMap<TunnelAddress, Route> routes = new ConcurrentHashMap<>();
   private final List<WorkerGateway> workers = new ArrayList<>();
-  private final ServerConfig config;
+  private volatile ServerConfig config;
+  private volatile ServerConfig tcpConfig;
   private final AddressPool pool;
   private final byte[] cookieKey = new byte[32];
   private volatile Engine engine;
@@ -53,6 +55,7 @@ public final class Gateway implements Engine.Handlers {
   public Gateway(ServerConfig config, AddressPool pool, int workerCount) {
     this.peerIds = new SessionTable<>(workerCount);
     this.config = config;
+    this.tcpConfig = forTcp(config);
     this.pool = pool;
     new SecureRandom().nextBytes(cookieKey);
     for (int w = 0; w < workerCount; w++) {
@@ -61,7 +64,7 @@ public final class Gateway implements Engine.Handlers {
       // may reach different workers before its session exists.
       ServerSessions<Path> sessions =
           new ServerSessions<>(
-              config,
+              () -> this.config,
               new ResetCookie(cookieKey, COOKIE_SLOT_NANOS),
               new ResetRateLimiter(50, 20),
               pool,
@@ -102,10 +105,9 @@ public final class Gateway implements Engine.Handlers {
     if (tcp != null) {
       throw new IllegalStateException("TCP already started");
     }
-    // TCP delivers every byte once: redundant ACK and message copies would only add bytes.
     ServerSessions<TcpLink> sessions =
         new ServerSessions<>(
-            config.withReliable(config.reliable().withoutRedundancy()),
+            () -> tcpConfig,
             new ResetCookie(cookieKey, COOKIE_SLOT_NANOS),
             new ResetRateLimiter(50, 20),
             pool,
@@ -113,6 +115,37 @@ public final class Gateway implements Engine.Handlers {
             ServerSessions.PeerIds.sequential());
     tcp = new TcpGateway(this, listener, sessions, HANDOFF_CAPACITY, workers.size());
     tcpThread = Thread.ofPlatform().name("braid-tcp").daemon().start(tcp);
+  }
+
+  /**
+   * Makes {@code next} the settings of every loop (any thread): new sessions and renegotiations use
+   * it, a changed CRL sends sessions with revoked certificates away. Pools and sockets stay as they
+   * are; the caller refuses changes to those.
+   */
+  public void apply(ServerConfig next) {
+    tcpConfig = forTcp(next);
+    config = next;
+    for (int w = 0; w < workers.size(); w++) {
+      wake(w); // each loop adopts it on its own thread, also when idle
+    }
+    if (tcp != null) {
+      wake(workers.size());
+    }
+  }
+
+  /** The settings new sessions get now. */
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Sessions sent away because their certificate was revoked, over all loops, since start. */
+  public long revokedSessions() {
+    return published().stream().mapToLong(Publisher.Published::revoked).sum();
+  }
+
+  private static ServerConfig forTcp(ServerConfig c) {
+    // TCP delivers every byte once: redundant ACK and message copies would only add bytes.
+    return c.withReliable(c.reliable().withoutRedundancy());
   }
 
   /** Stops the TCP loop, if started, and closes its listener and connections. */

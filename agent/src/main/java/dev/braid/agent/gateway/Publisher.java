@@ -19,9 +19,10 @@ final class Publisher {
   private static final long PERIOD_NANOS = 1_000_000_000L;
 
   /** What other threads read. */
-  record Published(List<SessionView> sessions, Map<DropReason, Long> drops, long handshakes) {}
+  record Published(
+      List<SessionView> sessions, Map<DropReason, Long> drops, long handshakes, long revoked) {}
 
-  private volatile Published published = new Published(List.of(), Map.of(), 0);
+  private volatile Published published = new Published(List.of(), Map.of(), 0, 0);
   private long nextAt;
 
   Published published() {
@@ -34,6 +35,7 @@ final class Publisher {
       Supplier<List<SessionView>> sessions,
       Output<?> out,
       SessionLedger ledger,
+      long revoked,
       String loopName) {
     if (now - nextAt < 0) {
       return nextAt;
@@ -41,7 +43,7 @@ final class Publisher {
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     drops.putAll(out.drops());
     Published previous = published;
-    published = new Published(sessions.get(), Map.copyOf(drops), ledger.handshakes());
+    published = new Published(sessions.get(), Map.copyOf(drops), ledger.handshakes(), revoked);
     if (!drops.equals(previous.drops())) {
       LOG.info("{} protocol drops: {}", loopName, drops);
     }

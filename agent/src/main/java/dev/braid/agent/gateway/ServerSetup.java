@@ -10,6 +10,7 @@ import dev.braid.agent.openvpn.tlswrap.StaticKey;
 import dev.braid.agent.openvpn.tlswrap.TlsAuth;
 import dev.braid.agent.openvpn.tlswrap.TlsCrypt;
 import dev.braid.api.config.AgentConfig;
+import dev.braid.api.v1alpha1.DnsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import java.util.List;
 /**
  * Turns the agent config document into the server's protocol settings: reads the PKI and the
  * control-channel key from the files it names (relative paths resolve against the working
- * directory, as the control side's checks do) and maps ciphers, keepalive, pool and pushed routes.
+ * directory, as the control side's checks do) and maps ciphers, keepalive, pool, pushed routes and
+ * DNS.
  *
  * @param server the protocol settings
  * @param pool the IPv4 tunnel pool (the gateway takes its first address)
@@ -60,6 +62,7 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
     for (String route : config.routes) {
       push.add(routeOption(route));
     }
+    push.addAll(dnsOptions(config.dns));
     if (config.pools == null || config.pools.ipv4 == null) {
       throw new IOException("pools.ipv4: missing (the gateway needs an IPv4 tunnel pool)");
     }
@@ -98,6 +101,21 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
     } catch (IllegalArgumentException e) {
       throw new IOException("tls.controlChannelKeyFile " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * DNS servers (IPv4 or IPv6) and search domains as {@code dhcp-option DNS} and {@code dhcp-option
+   * DOMAIN-SEARCH} push options; a stock 2.6 client keeps at most 10 search domains.
+   */
+  static List<String> dnsOptions(DnsSettings dns) {
+    List<String> options = new ArrayList<>();
+    if (dns != null && dns.servers != null) {
+      dns.servers.forEach(server -> options.add("dhcp-option DNS " + server));
+    }
+    if (dns != null && dns.searchDomains != null) {
+      dns.searchDomains.forEach(domain -> options.add("dhcp-option DOMAIN-SEARCH " + domain));
+    }
+    return options;
   }
 
   /** {@code 10.1.0.0/16} as {@code route 10.1.0.0 255.255.0.0}; IPv6 as {@code route-ipv6}. */

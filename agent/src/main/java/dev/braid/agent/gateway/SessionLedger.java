@@ -2,6 +2,7 @@ package dev.braid.agent.gateway;
 
 import dev.braid.agent.openvpn.session.Session;
 import java.net.InetAddress;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,12 +37,14 @@ final class SessionLedger {
     bytes.put(s.peerId(), new long[2]);
     routes.put(
         TunnelAddress.of(InetAddress.ofLiteral(s.clientAddress())), new Route(owner, s.peerId()));
+    X509Certificate cert = s.clientCertificate();
     LOG.info(
-        "session established: {} peer-id {} tunnel {} from {}",
+        "session established: {} peer-id {} tunnel {} from {} ({})",
         loopName,
         s.peerId(),
         s.clientAddress(),
-        s.paths().getFirst());
+        s.paths().getFirst(),
+        cert == null ? "no certificate" : cert.getSubjectX500Principal().getName());
   }
 
   void closed(Session<?> s, String reason) {

@@ -158,6 +158,7 @@ final class TcpGateway implements Runnable {
 
   /** Everything after the ready descriptors: hand-offs, timers, output; returns the timeout. */
   private int turn() {
+    sessions.refresh(now, out); // a config reload wakes this loop to adopt it here
     Handed h;
     while ((h = handoff.poll()) != null) {
       Session<TcpLink> s = sessions.byPeerId(h.peerId());
@@ -178,7 +179,12 @@ final class TcpGateway implements Runnable {
     }
     long publishAt =
         publisher.publishIfDue(
-            now, () -> ledger.views(sessions.sessions(), "TCP", PathView::tcp), out, ledger, "tcp");
+            now,
+            () -> ledger.views(sessions.sessions(), "TCP", PathView::tcp),
+            out,
+            ledger,
+            sessions.revokedSessions(),
+            "tcp");
     long deadline = Math.min(sessions.nextWakeupNanos(), publishAt);
     if (blocked) {
       return 5; // no EPOLLOUT interest: retry a full send buffer soon

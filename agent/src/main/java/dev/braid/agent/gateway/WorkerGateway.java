@@ -92,6 +92,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
 
   @Override
   public long onTimer(WorkerContext context, long now) {
+    sessions.refresh(now, out); // a config reload wakes every worker to adopt it here
     Handed h;
     while ((h = handoff.poll()) != null) {
       if (h.isForTun()) {
@@ -110,6 +111,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
             () -> ledger.views(sessions.sessions(), "UDP", p -> PathView.udp(p, gateway.port())),
             out,
             ledger,
+            sessions.revokedSessions(),
             "worker " + index);
     long wake = sessions.nextWakeupNanos();
     nextPoll = wake == Long.MAX_VALUE ? publishAt : wake;

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * DaemonSet passes its mounted ConfigMap); {@code --tun <name>} the TUN device (default {@code
  * braid0}). In a pod the downward-API environment names the node and its addresses and, when the
  * document names its VPNGateway's UID, status goes to the {@code VPNGatewayNode}; standalone,
- * status only reaches the logs and {@code /metrics}. SIGTERM (or Ctrl-C) stops the control side,
- * then the workers, and exits 0; a worker failure exits 1.
+ * status only reaches the logs and {@code /metrics}. A changed config file (or TLS file it names)
+ * is applied in place by {@link GatewayDataPlane#reload}; changes that need new sockets are refused
+ * and logged, since the operator restarts the pod for them. SIGTERM (or Ctrl-C) stops the control
+ * side, then the workers, and exits 0; a worker failure exits 1.
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
@@ -52,13 +54,7 @@ public final class AgentMain {
             env.nodeName(),
             env.addresses(),
             dataPlane,
-            (previous, next, restartNeeded) -> {
-              // Sessions hold their settings from start; say so instead of claiming to apply.
-              throw new IllegalStateException(
-                  "the running data plane does not reload its settings"
-                      + (restartNeeded ? " (and this change needs new sockets or TUN queues)" : "")
-                      + "; restart the agent to apply the new config");
-            },
+            dataPlane::reload,
             client,
             null,
             Clock.systemUTC());

@@ -11,8 +11,10 @@ import dev.braid.agent.gateway.SessionView;
 import dev.braid.agent.nativeio.KernelCapabilities;
 import dev.braid.agent.nativeio.NetworkNamespace;
 import dev.braid.agent.nativeio.TcpListener;
+import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.transport.tcp.TcpTransportStatus;
 import dev.braid.api.config.AgentConfig;
+import dev.braid.api.config.ReloadScope;
 import dev.braid.api.v1alpha1.Capability;
 import dev.braid.api.v1alpha1.PathStatus;
 import dev.braid.api.v1alpha1.SessionStatus;
@@ -26,12 +28,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running data plane of one agent: the engine with the OpenVPN gateway on every worker, its TUN
- * device addressed and up. Reports itself to the control side as a {@link DataPlaneStatus}.
+ * device addressed and up. Reports itself to the control side as a {@link DataPlaneStatus} and
+ * takes new configs through {@link #reload}.
  */
 public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayDataPlane.class);
+
   private final Engine engine;
   private final Gateway gateway;
   private final dev.braid.api.v1alpha1.KernelCapabilities capabilities;
@@ -100,6 +107,40 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     }
   }
 
+  /**
+   * Applies {@code next} without dropping sessions (a {@link
+   * dev.braid.agent.control.ConfigListener}): routes, DNS, ciphers and keepalive for new sessions,
+   * the re-read TLS material (CA, certificate, key, CRL, control-channel key) for new handshakes
+   * and renegotiations; sessions whose certificate the new CRL revokes are sent away. Established
+   * sessions keep their keys and settings.
+   *
+   * @throws IllegalStateException when a changed setting needs new sockets, TUN queues or workers
+   *     (the message names the fields); the operator rolls the pod for those
+   * @throws IOException when a named file cannot be read (the message names the field)
+   * @throws GeneralSecurityException when the certificates, key or CRL do not parse or verify
+   */
+  public void reload(AgentConfig previous, AgentConfig next, boolean restartNeeded)
+      throws IOException, GeneralSecurityException {
+    if (restartNeeded) {
+      throw new IllegalStateException(
+          "changed "
+              + String.join(", ", ReloadScope.restartFields(previous, next))
+              + ": these need new sockets, TUN queues or workers, so the agent applies them only"
+              + " at restart (the operator rolls the pod for them)");
+    }
+    ServerConfig server = ServerSetup.from(next).server();
+    gateway.apply(server);
+    LOG.info(
+        "config reloaded without dropping sessions: new sessions get routes {}, DNS {}, ciphers"
+            + " {}, keepalive {}/{} s; TLS material re-read for new handshakes{}",
+        next.routes,
+        next.dns == null ? "none" : next.dns.servers,
+        server.ciphers(),
+        server.ping().toSeconds(),
+        server.pingRestart().toSeconds(),
+        next.tls.crlFile == null ? "" : " (CRL " + next.tls.crlFile + ")");
+  }
+
   public Engine engine() {
     return engine;
   }
@@ -133,7 +174,8 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
         gateway.handshakes(),
         0,
         drops,
-        gateway.tcpDisconnects());
+        gateway.tcpDisconnects(),
+        gateway.revokedSessions());
   }
 
   /** One established session as the VPNGatewayNode lists it. */

@@ -101,7 +101,8 @@ class AgentControlIT {
       session.commonName = "alice";
       session.tunnelAddresses = List.of("10.8.0.2");
       state.set(
-          new DataPlaneStatus.Snapshot(true, 2, List.of(session), null, 1, 0, Map.of(), Map.of()));
+          new DataPlaneStatus.Snapshot(
+              true, 2, List.of(session), null, 1, 0, Map.of(), Map.of(), 0));
       VPNGatewayNode serving =
           await()
               .atMost(TIMEOUT)

@@ -21,7 +21,7 @@ class AgentMetricsTest {
     s.paths = List.of(p);
     var snapshot =
         new DataPlaneStatus.Snapshot(
-            true, 4, List.of(s), null, 3, 9, Map.of("bad-hmac", 2L, "no-session", 5L), Map.of());
+            true, 4, List.of(s), null, 3, 9, Map.of("bad-hmac", 2L, "no-session", 5L), Map.of(), 1);
 
     String text = AgentMetrics.render(snapshot, new AgentMetrics.ControlCounters(1, 2, 3, 0));
 
@@ -30,6 +30,7 @@ class AgentMetricsTest {
             "braid_agent_sessions 1",
             "braid_agent_handshakes_total 3",
             "braid_agent_retransmits_total 9",
+            "braid_agent_revoked_sessions_total 1",
             "braid_agent_drops_total{reason=\"bad-hmac\"} 2",
             "braid_agent_drops_total{reason=\"no-session\"} 5",
             "braid_agent_path_bytes_total{peer=\"alice\",local=\"192.0.2.1:1194\",remote=\"198.51.100.7:5000\",direction=\"in\"} 100",

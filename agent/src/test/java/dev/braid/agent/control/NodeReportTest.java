@@ -28,7 +28,8 @@ class NodeReportTest {
     s.commonName = "alice";
     var many = Collections.nCopies(NodeReport.MAX_SESSIONS + 5, s);
     var snapshot =
-        new DataPlaneStatus.Snapshot(true, 2, many, null, 0, 0, Map.of("bad-hmac", 1L), Map.of());
+        new DataPlaneStatus.Snapshot(
+            true, 2, many, null, 0, 0, Map.of("bad-hmac", 1L), Map.of(), 0);
 
     var report =
         NodeReport.build(

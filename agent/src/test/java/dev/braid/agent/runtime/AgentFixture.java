@@ -12,7 +12,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
@@ -32,10 +34,20 @@ final class AgentFixture implements AutoCloseable {
   final NetNs node;
   final List<NetNs> clients = new ArrayList<>();
   final List<WatchedProcess> processes = new ArrayList<>();
+  final Map<String, TestPki.Issued> issued = new HashMap<>();
+  TestPki pki;
   WatchedProcess cryptAgent;
   WatchedProcess authAgent;
 
   AgentFixture(int clientCount) throws Exception {
+    this(clientCount, true);
+  }
+
+  /**
+   * @param standardAgents start the tls-crypt and tls-auth agents; without, the test starts its own
+   *     with {@link #startAgent(String, Path)}
+   */
+  AgentFixture(int clientCount, boolean standardAgents) throws Exception {
     dir = Files.createTempDirectory("braid-agent-it-");
     writePki();
     node = NetNs.create("node");
@@ -51,8 +63,10 @@ final class AgentFixture implements AutoCloseable {
         c.ip("addr", "add", "10.77." + i + ".2/24", "dev", "eth0");
         c.ip("addr", "add", "fd77:" + i + "::2/64", "dev", "eth0");
       }
-      cryptAgent = startAgent("crypt", CRYPT_PORT, 9464, "10.8.0.0/24", "tls-crypt", "tc.key");
-      authAgent = startAgent("auth", AUTH_PORT, 9465, "10.9.0.0/24", "tls-auth", "ta.key");
+      if (standardAgents) {
+        cryptAgent = startAgent("crypt", CRYPT_PORT, 9464, "10.8.0.0/24", "tls-crypt", "tc.key");
+        authAgent = startAgent("auth", AUTH_PORT, 9465, "10.9.0.0/24", "tls-auth", "ta.key");
+      }
     } catch (Exception e) {
       close();
       throw e;
@@ -60,13 +74,14 @@ final class AgentFixture implements AutoCloseable {
   }
 
   private void writePki() throws Exception {
-    TestPki pki = new TestPki();
+    pki = new TestPki();
     write("ca.crt", pki.ca().certPem());
     TestPki.Issued server = pki.server("braid-gateway");
     write("server.crt", server.certPem());
     write("server.key", server.keyPem());
     for (String cn : List.of("alice", "bob", "carol")) {
       TestPki.Issued c = pki.client(cn);
+      issued.put(cn, c);
       write(cn + ".crt", c.certPem());
       write(cn + ".key", c.keyPem());
     }
@@ -91,6 +106,11 @@ final class AgentFixture implements AutoCloseable {
     Path config =
         AgentProcess.writeConfig(
             dir.resolve(name + ".yaml"), dir, port, "UDP, TCP", pool, wrap, keyFile, httpPort);
+    return startAgent(name, config);
+  }
+
+  /** Starts the agent main in the node namespace with {@code config}; waits until it serves. */
+  WatchedProcess startAgent(String name, Path config) throws Exception {
     WatchedProcess agent =
         node.start(
             dir.resolve(name + "-agent.log"),

@@ -20,11 +20,12 @@ public final class WatchedProcess implements AutoCloseable {
   private final Process process;
   private final List<String> lines = new ArrayList<>();
   private final Path log;
+  private final Thread reader;
 
   public WatchedProcess(List<String> command, Path log) throws IOException {
     this.log = log;
     this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    Thread t =
+    reader =
         Thread.ofVirtual()
             .start(
                 () -> {
@@ -47,7 +48,7 @@ public final class WatchedProcess implements AutoCloseable {
                     }
                   }
                 });
-    t.setName("watch-" + log.getFileName());
+    reader.setName("watch-" + log.getFileName());
   }
 
   /** Waits until a line matches; returns it, or null after the timeout or if the process ended. */
@@ -75,7 +76,8 @@ public final class WatchedProcess implements AutoCloseable {
           }
         }
         long left = deadline - System.currentTimeMillis();
-        if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
+        // the reader ends at end of output, after the process: no line is lost to that race
+        if (left <= 0 || (!reader.isAlive() && seen == lines.size())) {
           return null;
         }
         lines.wait(Math.min(left, 200));

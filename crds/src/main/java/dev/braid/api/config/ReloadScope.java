@@ -1,7 +1,12 @@
 package dev.braid.api.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which settings an agent can change in place and which need new sockets, TUN queues or workers.
@@ -9,6 +14,8 @@ import java.util.Objects;
  * dropping sessions (routes, DNS, ciphers, keepalive, renegotiation and the CRL file's content).
  */
 public final class ReloadScope {
+  private static final ObjectMapper TREE = new ObjectMapper();
+
   private ReloadScope() {}
 
   /** A copy holding only the settings that need a restart. */
@@ -30,5 +37,40 @@ public final class ReloadScope {
     return !Objects.equals(
         AgentConfigParser.render(restartRelevant(before)),
         AgentConfigParser.render(restartRelevant(after)));
+  }
+
+  /**
+   * The restart-relevant fields that differ between {@code before} and {@code after}, as field
+   * paths ({@code listen.port}, {@code pools.ipv4}); a changed list is named once by its own path.
+   * Empty exactly when {@link #needsRestart} is false.
+   */
+  public static List<String> restartFields(AgentConfig before, AgentConfig after) {
+    Set<String> fields = new TreeSet<>();
+    diff(
+        "",
+        TREE.valueToTree(restartRelevant(before)),
+        TREE.valueToTree(restartRelevant(after)),
+        fields);
+    return List.copyOf(fields);
+  }
+
+  private static void diff(String path, JsonNode a, JsonNode b, Set<String> out) {
+    if (Objects.equals(a, b)) {
+      return;
+    }
+    if (a == null || b == null || !a.isObject() || !b.isObject()) {
+      out.add(path.isEmpty() ? "(document)" : path);
+      return;
+    }
+    Set<String> names = new TreeSet<>();
+    for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    for (String name : names) {
+      diff(path.isEmpty() ? name : path + "." + name, a.get(name), b.get(name), out);
+    }
   }
 }

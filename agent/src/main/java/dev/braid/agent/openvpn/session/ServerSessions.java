@@ -10,11 +10,15 @@ import dev.braid.agent.openvpn.wire.DataV2Header;
 import dev.braid.agent.openvpn.wire.Decoded;
 import dev.braid.agent.openvpn.wire.DropReason;
 import dev.braid.agent.openvpn.wire.Opcode;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The server's session table for one worker, sans I/O: {@link #receive} a datagram with its path
@@ -22,6 +26,13 @@ import java.util.function.Function;
  * Output}. Hard resets are answered statelessly with an HMAC cookie as server session id; a session
  * is created only when the client's next packet echoes a valid cookie from the same address. Not
  * thread-safe.
+ *
+ * <p>The settings come from a supplier that another thread may switch to a new immutable {@link
+ * ServerConfig} at any time (a config reload); the table reads it once per control packet and timer
+ * turn, never per data packet. New sessions start with the latest settings, established ones keep
+ * theirs and their data keys. When the TLS context changes, sessions whose client certificate the
+ * new CRL lists are sent away ({@link Session#goAway}). When the control-channel key changes,
+ * established sessions keep the key their client has until they end.
  *
  * @param <P> the transport's path type (local address/interface + remote address); {@code equals}
  *     must identify a path
@@ -55,7 +66,10 @@ public final class ServerSessions<P> {
     }
   }
 
-  private final ServerConfig config;
+  private final Supplier<ServerConfig> live;
+  private ServerConfig config;
+  private final List<ControlWrap> retiredWraps = new ArrayList<>();
+  private long revokedSessions;
   private final ResetCookie cookie;
   private final ResetRateLimiter resetLimiter;
   private final AddressPool pool;
@@ -66,6 +80,12 @@ public final class ServerSessions<P> {
   private final long replayEpoch;
   private final PeerIds peerIds;
   private int resetReplayId;
+
+  /**
+   * What a revoked client is told: stock clients log it and stop (SIGTERM with the default {@code
+   * auth-retry none}) instead of retrying a certificate that can no longer connect.
+   */
+  static final String REVOKED_NOTICE = "AUTH_FAILED,client certificate revoked";
 
   /**
    * @param peerAddress the remote address and port of a path, as bytes (cookie input)
@@ -90,8 +110,24 @@ public final class ServerSessions<P> {
       AddressPool pool,
       Function<P, byte[]> peerAddress,
       PeerIds peerIds) {
+    this(() -> config, cookie, resetLimiter, pool, peerAddress, peerIds);
+  }
+
+  /**
+   * @param live the settings in force; read on the owning thread, may change between calls
+   * @param peerAddress the remote address and port of a path, as bytes (cookie input)
+   * @param peerIds where new sessions get their DATA_V2 peer-id
+   */
+  public ServerSessions(
+      Supplier<ServerConfig> live,
+      ResetCookie cookie,
+      ResetRateLimiter resetLimiter,
+      AddressPool pool,
+      Function<P, byte[]> peerAddress,
+      PeerIds peerIds) {
     this.peerIds = peerIds;
-    this.config = config;
+    this.live = live;
+    this.config = live.get();
     this.cookie = cookie;
     this.resetLimiter = resetLimiter;
     this.pool = pool;
@@ -114,7 +150,16 @@ public final class ServerSessions<P> {
       out.drop(DropReason.DATA_V1_UNSUPPORTED);
       return;
     }
-    Decoded<ControlWrap.Unwrapped> unwrapped = config.wrap().unwrap(datagram, off, len);
+    refresh(nowNanos, out);
+    ControlWrap wrap = config.wrap();
+    Decoded<ControlWrap.Unwrapped> unwrapped = wrap.unwrap(datagram, off, len);
+    for (int i = 0; !unwrapped.isOk() && i < retiredWraps.size(); i++) {
+      Decoded<ControlWrap.Unwrapped> old = retiredWraps.get(i).unwrap(datagram, off, len);
+      if (old.isOk()) {
+        wrap = retiredWraps.get(i);
+        unwrapped = old;
+      }
+    }
     if (!unwrapped.isOk()) {
       out.drop(unwrapped.drop());
       return;
@@ -126,11 +171,16 @@ public final class ServerSessions<P> {
       return;
     }
     ControlPacket p = decoded.value();
-    if (p.opcode() == Opcode.CONTROL_HARD_RESET_CLIENT_V2) {
+    if (p.opcode() == Opcode.CONTROL_HARD_RESET_CLIENT_V2 && wrap == config.wrap()) {
       answerReset(p, path, nowNanos, out);
       return;
     }
     Session<P> s = byClientSid.get(p.sessionId());
+    if (wrap != config.wrap() && (s == null || s.wrap() != wrap)) {
+      // only sessions that started before the key changed may still use the old key
+      out.drop(DropReason.RETIRED_CONTROL_KEY);
+      return;
+    }
     if (s == null) {
       s = createFromCookie(p, path, nowNanos, out);
       if (s == null) {
@@ -146,8 +196,63 @@ public final class ServerSessions<P> {
       out.drop(replay);
       return;
     }
+    boolean wasEstablished = s.isEstablished();
     s.onControl(p, path, nowNanos, out);
+    if (!wasEstablished && s.isEstablished()) {
+      sendAwayIfRevoked(s, nowNanos, out); // its handshake may have begun before a new CRL
+    }
     reapIfClosed(s);
+  }
+
+  /**
+   * Adopts the latest settings if they changed since the last call: new sessions get them, a new
+   * CRL sends established sessions with revoked certificates away. Called by {@link #receive} and
+   * {@link #poll}; the owning loop also calls it when woken for a reload.
+   */
+  public void refresh(long nowNanos, Output<P> out) {
+    ServerConfig latest = live.get();
+    if (latest == config) {
+      return;
+    }
+    ServerConfig before = config;
+    config = latest;
+    if (latest.wrap() != before.wrap()) {
+      retiredWraps.add(before.wrap());
+      pruneRetiredWraps();
+    }
+    if (latest.tls() != before.tls()) {
+      for (Session<P> s : List.copyOf(byClientSid.values())) {
+        sendAwayIfRevoked(s, nowNanos, out);
+      }
+    }
+  }
+
+  /** Sessions sent away because their client certificate was revoked, since start. */
+  public long revokedSessions() {
+    return revokedSessions;
+  }
+
+  private void sendAwayIfRevoked(Session<P> s, long nowNanos, Output<P> out) {
+    X509Certificate cert = s.clientCertificate();
+    if (cert == null || !config.tls().isRevoked(cert)) {
+      return;
+    }
+    revokedSessions++;
+    s.goAway(
+        REVOKED_NOTICE,
+        "client certificate revoked ("
+            + cert.getSubjectX500Principal().getName()
+            + ", serial "
+            + cert.getSerialNumber().toString(16)
+            + "): sent "
+            + REVOKED_NOTICE,
+        nowNanos,
+        out);
+    reapIfClosed(s);
+  }
+
+  private void pruneRetiredWraps() {
+    retiredWraps.removeIf(w -> byClientSid.values().stream().noneMatch(s -> s.wrap() == w));
   }
 
   private void answerReset(ControlPacket p, P path, long nowNanos, Output<P> out) {
@@ -206,6 +311,7 @@ public final class ServerSessions<P> {
     Session<P> s =
         new Session<>(
             config,
+            live,
             p.peerSessionId(),
             p.sessionId(),
             peerId,
@@ -239,13 +345,19 @@ public final class ServerSessions<P> {
 
   /** Runs every session's timers. */
   public void poll(long nowNanos, Output<P> out) {
+    refresh(nowNanos, out);
+    boolean closed = false;
     for (Iterator<Session<P>> it = byClientSid.values().iterator(); it.hasNext(); ) {
       Session<P> s = it.next();
       s.poll(nowNanos, out);
       if (s.isClosed()) {
         it.remove();
         forget(s);
+        closed = true;
       }
+    }
+    if (closed && !retiredWraps.isEmpty()) {
+      pruneRetiredWraps();
     }
   }
 

@@ -11,6 +11,7 @@ import dev.braid.agent.openvpn.reliable.ReliableReceiver;
 import dev.braid.agent.openvpn.reliable.Segment;
 import dev.braid.agent.openvpn.replay.ReplayWindow;
 import dev.braid.agent.openvpn.tls.TlsPump;
+import dev.braid.agent.openvpn.tlswrap.ControlWrap;
 import dev.braid.agent.openvpn.wire.ControlCodec;
 import dev.braid.agent.openvpn.wire.ControlPacket;
 import dev.braid.agent.openvpn.wire.Decoded;
@@ -18,16 +19,22 @@ import dev.braid.agent.openvpn.wire.DropReason;
 import dev.braid.agent.openvpn.wire.Opcode;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One client's session on the server. Driven by its {@link ServerSessions} table from one worker
  * thread. Keeps the current key state and, during a renegotiation's transition window, the previous
- * one. Replies go to the path the latest authenticated packet came over.
+ * one. Replies go to the path the latest authenticated packet came over. Settings pushed at connect
+ * (ciphers, routes, keepalive) and the control-channel key stay those the session started with;
+ * each renegotiation takes the TLS context (certificate, CA, CRL) that is live at that time.
  */
 public final class Session<P> {
   private static final int IV_PROTO_REQUEST_PUSH = 4;
@@ -37,16 +44,22 @@ public final class Session<P> {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long NO_WRAP_EPOCH = -1;
 
+  /** How long a session told to go away keeps its control channel for the message's ACK. */
+  static final long GOODBYE_NANOS = 5_000_000_000L;
+
   /** Replay id a 2.6 client wraps its hard reset with (its first control datagram). */
   private static final long FIRST_CLIENT_WRAP_ID = 1;
 
   enum State {
     HANDSHAKING,
     ESTABLISHED,
+    /** Told to go away: no tunnel traffic, the control channel delivers the notice, then closed. */
+    CLOSING,
     CLOSED
   }
 
   private final ServerConfig config;
+  private final Supplier<ServerConfig> live;
   private final long serverSid;
   private final long clientSid;
   private final int peerId;
@@ -72,9 +85,13 @@ public final class Session<P> {
   private long wrapEpoch = NO_WRAP_EPOCH;
   private long highestWrapId;
   private boolean wrapGapSeen;
+  private KeyState goodbyeKey;
+  private long goodbyeDeadlineNanos;
+  private String goodbyeReason;
 
   Session(
       ServerConfig config,
+      Supplier<ServerConfig> live,
       long serverSid,
       long clientSid,
       int peerId,
@@ -84,6 +101,7 @@ public final class Session<P> {
       P path,
       long nowNanos) {
     this.config = config;
+    this.live = live;
     this.serverSid = serverSid;
     this.clientSid = clientSid;
     this.peerId = peerId;
@@ -115,7 +133,7 @@ public final class Session<P> {
     return new KeyState(
         keyId,
         new ReliableEndpoint(config.reliable()),
-        new TlsPump(config.tls().newEngine(), config.tlsChunk()),
+        new TlsPump(live.get().tls().newEngine(), config.tlsChunk()),
         nowNanos);
   }
 
@@ -133,6 +151,61 @@ public final class Session<P> {
 
   public String clientAddress() {
     return clientAddress;
+  }
+
+  /** The control-channel protection this session's client uses (fixed at its start). */
+  ControlWrap wrap() {
+    return config.wrap();
+  }
+
+  /**
+   * The client's certificate from the latest completed TLS handshake (the current key's, else the
+   * previous key's), or null before the first handshake completes.
+   */
+  public X509Certificate clientCertificate() {
+    for (KeyState ks : new KeyState[] {current, previous}) {
+      if (ks != null && ks.tls.handshakeComplete()) {
+        try {
+          Certificate[] chain = ks.tls.session().getPeerCertificates();
+          if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
+            return leaf;
+          }
+        } catch (SSLPeerUnverifiedException e) {
+          // no peer certificate in this key's session: try the other key
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Ends the session from the server side, the way an OpenVPN server does for a killed client:
+   * {@code notice} (for example {@code AUTH_FAILED,...} or {@code RESTART}) goes over the control
+   * channel of the key with agreed data keys, tunnel traffic stops at once, and the session closes
+   * with {@code reason} when the notice is acknowledged or after {@link #GOODBYE_NANOS}. A session
+   * without agreed keys closes at once.
+   */
+  public void goAway(String notice, String reason, long nowNanos, Output<P> out) {
+    if (state == State.CLOSED || state == State.CLOSING) {
+      return;
+    }
+    KeyState ks =
+        current != null && current.phase == KeyState.Phase.KEYS_AGREED
+            ? current
+            : previous != null && previous.phase == KeyState.Phase.KEYS_AGREED ? previous : null;
+    if (ks == null) {
+      close(reason, out);
+      return;
+    }
+    state = State.CLOSING;
+    goodbyeKey = ks;
+    goodbyeReason = reason;
+    goodbyeDeadlineNanos = nowNanos + GOODBYE_NANOS;
+    ks.tls.writePlain(text(notice));
+    for (byte[] chunk : ks.tls.takeCiphertext()) {
+      ks.reliable.send(Opcode.CONTROL_V1.value(), chunk);
+    }
+    flush(ks, nowNanos, out);
   }
 
   /** Data packets from the client that authenticated and passed replay checks. */
@@ -227,6 +300,9 @@ public final class Session<P> {
     }
     advance(ks, nowNanos, out);
     flush(ks, nowNanos, out);
+    if (state == State.CLOSING && goodbyeKey.reliable.sender().isIdle()) {
+      close(goodbyeReason, out); // the client acknowledged the notice
+    }
   }
 
   private KeyState keyStateFor(ControlPacket p, long nowNanos, Output<P> out) {
@@ -351,7 +427,7 @@ public final class Session<P> {
    * way).
    */
   private void push(KeyState ks, long nowNanos, Output<P> out) {
-    if (pushed && nowNanos - pushedAtNanos < PUSH_REPEAT_NANOS) {
+    if (state == State.CLOSING || pushed && nowNanos - pushedAtNanos < PUSH_REPEAT_NANOS) {
       return;
     }
     ks.tls.writePlain(text(pushReply(ks)));
@@ -407,6 +483,10 @@ public final class Session<P> {
       out.drop(DropReason.UNKNOWN_KEY_ID);
       return;
     }
+    if (state == State.CLOSING) {
+      out.drop(DropReason.SESSION_CLOSING);
+      return;
+    }
     Decoded<AeadDataChannel.Opened> opened = ks.data.open(packet, off, len, nowNanos);
     if (!opened.isOk()) {
       out.drop(opened.drop());
@@ -425,7 +505,7 @@ public final class Session<P> {
   /** Encrypts an IP packet for the client with the current key; false if no key is ready. */
   public boolean sendToClient(byte[] ipPacket, long nowNanos, Output<P> out) {
     KeyState ks = current != null && current.data != null ? current : previous;
-    if (ks == null || ks.data == null || state == State.CLOSED) {
+    if (ks == null || ks.data == null || state == State.CLOSED || state == State.CLOSING) {
       return false;
     }
     out.send(paths.getFirst(), ks.data.seal(ipPacket));
@@ -436,6 +516,13 @@ public final class Session<P> {
   /** Timers: retransmissions, keepalive, ping-restart, hand-window, retiring the previous key. */
   void poll(long nowNanos, Output<P> out) {
     if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.CLOSING) {
+      flush(goodbyeKey, nowNanos, out);
+      if (goodbyeKey.reliable.sender().isIdle() || nowNanos >= goodbyeDeadlineNanos) {
+        close(goodbyeReason, out);
+      }
       return;
     }
     if (state == State.HANDSHAKING && nowNanos >= handshakeDeadlineNanos) {
@@ -463,6 +550,9 @@ public final class Session<P> {
 
   /** When {@link #poll} must run next. */
   long nextWakeupNanos() {
+    if (state == State.CLOSING) {
+      return Math.min(goodbyeDeadlineNanos, goodbyeKey.reliable.nextWakeupNanos());
+    }
     long wake =
         Math.min(
             lastReceivedNanos + config.pingRestart().toNanos(),

@@ -11,7 +11,6 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -25,16 +24,20 @@ import javax.net.ssl.SSLParameters;
  */
 public final class TlsServerContext {
   private final SSLContext context;
+  private final List<X509CRL> crls;
 
-  private TlsServerContext(SSLContext context) {
+  private TlsServerContext(SSLContext context, List<X509CRL> crls) {
     this.context = context;
+    this.crls = crls;
   }
 
   /**
    * @param certChainPem server certificate (first) and intermediates
    * @param keyPem PKCS#8 "PRIVATE KEY" (RSA or EC)
    * @param caPem trusted client CA certificates
-   * @param crlPem CRLs to check client certificates against; empty for no revocation checking
+   * @param crlPem CRLs to check client certificates against; empty for no revocation checking. Each
+   *     must be signed by one of the CAs: a CRL that does not verify would make every client
+   *     certificate of its issuer fail, so it is refused here instead.
    */
   public static TlsServerContext fromPem(
       String certChainPem, String keyPem, String caPem, String crlPem)
@@ -48,7 +51,7 @@ public final class TlsServerContext {
     if (cas.isEmpty()) {
       throw new GeneralSecurityException("CA PEM holds no certificate");
     }
-    Collection<X509CRL> crls =
+    List<X509CRL> crls =
         crlPem.isBlank()
             ? List.of()
             : cf
@@ -56,6 +59,9 @@ public final class TlsServerContext {
                 .stream()
                 .map(X509CRL.class::cast)
                 .toList();
+    for (X509CRL crl : crls) {
+      verifiedByACa(crl, cas);
+    }
     PrivateKey key = privateKey(keyPem, chain.getFirst().getPublicKey().getAlgorithm());
 
     KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -73,7 +79,37 @@ public final class TlsServerContext {
         kmf.getKeyManagers(),
         new ClientCertificateTrust[] {new ClientCertificateTrust(cas, crls)},
         null);
-    return new TlsServerContext(ctx);
+    return new TlsServerContext(ctx, crls);
+  }
+
+  /**
+   * Whether a CRL of this context lists {@code certificate} (matched by issuer and serial): how
+   * sessions established before a new CRL arrived are found and cut off.
+   */
+  public boolean isRevoked(X509Certificate certificate) {
+    for (X509CRL crl : crls) {
+      if (crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal())
+          && crl.isRevoked(certificate)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void verifiedByACa(X509CRL crl, List<X509Certificate> cas)
+      throws GeneralSecurityException {
+    for (X509Certificate ca : cas) {
+      if (ca.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
+        try {
+          crl.verify(ca.getPublicKey());
+          return;
+        } catch (GeneralSecurityException e) {
+          // another CA may carry the same name (a renewed CA): try it before giving up
+        }
+      }
+    }
+    throw new GeneralSecurityException(
+        "CRL issued by " + crl.getIssuerX500Principal() + " is not signed by a configured CA");
   }
 
   /** A server engine requiring a client certificate. */

@@ -39,5 +39,9 @@ public enum DropReason {
   REPLAY_ID_ZERO,
   REPLAY_TOO_OLD,
   RESET_COOKIE_INVALID,
-  RESET_RATE_LIMITED
+  RESET_RATE_LIMITED,
+  /** Tunnel data from a client the server is sending away (revoked certificate). */
+  SESSION_CLOSING,
+  /** Control packet under a replaced tls-crypt/tls-auth key from a client that has no session. */
+  RETIRED_CONTROL_KEY
 }

@@ -46,6 +46,9 @@ final class MiniClient {
   AeadDataChannel oldData;
   final List<byte[]> received = new ArrayList<>();
 
+  /** Control-channel text messages other than PUSH_REPLY (AUTH_FAILED, RESTART, ...). */
+  final List<String> messages = new ArrayList<>();
+
   MiniClient(ControlWrap wrap, Supplier<SSLEngine> engines, boolean tlsKeyExport) {
     this.wrap = wrap;
     this.engines = engines;
@@ -161,6 +164,8 @@ final class MiniClient {
       if (msg.startsWith("PUSH_REPLY")) {
         pushReply = msg;
         deriveKeys();
+      } else {
+        messages.add(msg);
       }
     }
     for (byte[] chunk : tls.takeCiphertext()) {
