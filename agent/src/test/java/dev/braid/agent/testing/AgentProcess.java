@@ -36,6 +36,21 @@ public final class AgentProcess {
       String keyFile,
       int httpPort)
       throws IOException {
+    return writeConfig(file, pki, port, transports, pool, wrap, keyFile, httpPort, 2);
+  }
+
+  /** Like the other {@code writeConfig}, with {@code workers} data plane workers instead of 2. */
+  public static Path writeConfig(
+      Path file,
+      Path pki,
+      int port,
+      String transports,
+      String pool,
+      String wrap,
+      String keyFile,
+      int httpPort,
+      int workers)
+      throws IOException {
     Files.writeString(
         file,
         """
@@ -44,7 +59,7 @@ public final class AgentProcess {
         listen:
           port: %d
           transports: [%s]
-        workers: 2
+        workers: %8$d
         pools:
           ipv4: %s
         tls:
@@ -60,17 +75,22 @@ public final class AgentProcess {
         control:
           httpPort: %7$d
         """
-            .formatted(port, transports, pool, pki, keyFile, wrap, httpPort));
+            .formatted(port, transports, pool, pki, keyFile, wrap, httpPort, workers));
     return file;
   }
 
   /** {@code java ... AgentMain --config CONFIG --tun TUN} on this JVM's classpath. */
   public static List<String> command(Path config, String tun) {
+    return command(config, tun, List.of());
+  }
+
+  /** The same command with extra JVM options (a profiler, heap settings) before the class name. */
+  public static List<String> command(Path config, String tun, List<String> jvmOptions) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ArrayList<>(
+    List<String> argv = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+    argv.addAll(jvmOptions);
+    argv.addAll(
         List.of(
-            java,
-            "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),
             AgentMain.class.getName(),
@@ -78,5 +98,6 @@ public final class AgentProcess {
             config.toString(),
             "--tun",
             tun));
+    return argv;
   }
 }
