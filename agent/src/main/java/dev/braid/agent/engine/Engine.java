@@ -71,7 +71,11 @@ public final class Engine implements AutoCloseable {
         if (config.tunName() != null) {
           tun =
               TunDevice.open(
-                  config.tunName(), config.workers(), config.batchSize(), config.tunPacketSize());
+                  config.tunName(),
+                  config.workers(),
+                  config.batchSize(),
+                  config.tunPacketSize(),
+                  config.tunCoalescing());
         }
       } finally {
         if (ns != null) {

@@ -39,6 +39,8 @@ final class Worker implements Runnable, WorkerContext {
   private final WorkerCounters counters;
   private final ReceivedView received;
   private final TunView tunView = new TunView();
+  private final TcpCoalescer coalescer;
+  private final TcpCoalescer.Sink tunSink = this::writeTunFrame;
   private long handlerErrors;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -64,6 +66,7 @@ final class Worker implements Runnable, WorkerContext {
     this.timer = timer;
     this.counters = new WorkerCounters(index);
     this.received = new ReceivedView(config.batchSize());
+    this.coalescer = tun != null && tun.hasVnetHeader() ? new TcpCoalescer() : null;
     this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
     this.tx = socket.newBatch(config.batchSize(), config.datagramSize());
     this.epoll = Epoll.create(4);
@@ -195,6 +198,9 @@ final class Worker implements Runnable, WorkerContext {
   }
 
   private void flush() {
+    if (coalescer != null) {
+      coalescer.flush(tunSink);
+    }
     int queued = tx.size();
     if (queued == 0) {
       return;
@@ -235,11 +241,19 @@ final class Worker implements Runnable, WorkerContext {
       counters.drop(DropReason.TUN_WRITE_FAILED, 1);
       return;
     }
-    int length = packet.remaining();
-    if (tun.write(packet) == 0) {
-      counters.tunWritten(length);
+    if (coalescer != null) {
+      coalescer.add(packet, tunSink);
     } else {
-      counters.drop(DropReason.TUN_WRITE_FAILED, 1);
+      writeTunFrame(packet, false, 1, packet.remaining());
+    }
+  }
+
+  private void writeTunFrame(ByteBuffer frame, boolean withHeader, int packets, long bytes) {
+    int errno = withHeader ? tun.writeFrame(frame) : tun.write(frame);
+    if (errno == 0) {
+      counters.tunWritten(packets, bytes);
+    } else {
+      counters.drop(DropReason.TUN_WRITE_FAILED, packets);
     }
   }
 

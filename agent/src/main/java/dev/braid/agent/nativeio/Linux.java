@@ -47,6 +47,7 @@ final class Linux {
   static final short IFF_TUN = 0x0001;
   static final short IFF_MULTI_QUEUE = 0x0100;
   static final short IFF_NO_PI = 0x1000;
+  static final short IFF_VNET_HDR = 0x4000;
   static final long TUNSETIFF = 0x400454CAL;
   static final long TUNGETFEATURES = 0x800454CFL;
 
