@@ -152,6 +152,15 @@ public final class Engine implements AutoCloseable {
     workers.get(worker).wake();
   }
 
+  /**
+   * A writer into TUN queue {@code queue} for a loop that is not a worker (the TCP gateway), with
+   * its own buffer and TCP segment merging; null when the engine runs without TUN. The caller
+   * flushes it after each batch and closes it before the engine.
+   */
+  public TunOutput tunOutput(int queue, TunOutput.Counts counts) {
+    return tun == null ? null : new TunOutput(tun.queues().get(queue).newWriter(), counts);
+  }
+
   /** Thread ids of the running workers (-1 for one not yet started), for CPU-time accounting. */
   public List<Long> workerThreadIds() {
     return workers.stream().map(Worker::threadId).toList();

@@ -25,7 +25,7 @@ public final class TunQueue implements AutoCloseable {
   private final MemorySegment readBuffers;
   private final ByteBuffer[] views;
   private final int[] lengths;
-  private final MemorySegment writeBuffer;
+  private final TunWriter writer;
   private int count;
 
   TunQueue(FileDescriptor fd, int index, int batch, int packetSize, boolean vnetHeader) {
@@ -35,7 +35,7 @@ public final class TunQueue implements AutoCloseable {
     this.header = vnetHeader ? VNET_HDR : 0;
     int slot = packetSize + header;
     this.readBuffers = arena.allocate((long) slot * batch, 64);
-    this.writeBuffer = arena.allocate(vnetHeader ? MAX_FRAME : packetSize, 64);
+    this.writer = new TunWriter(fd, packetSize, header);
     this.views = new ByteBuffer[batch];
     this.lengths = new int[batch];
     for (int i = 0; i < batch; i++) {
@@ -87,22 +87,7 @@ public final class TunQueue implements AutoCloseable {
    * errno when the kernel refused it (the packet is then lost, as on a full device queue).
    */
   public int write(ByteBuffer packet) {
-    int length = packet.remaining();
-    if (length > packetSize) {
-      return 90; // EMSGSIZE: larger than the device can carry
-    }
-    MemorySegment source = MemorySegment.ofBuffer(packet);
-    if (header > 0) {
-      writeBuffer.asSlice(0, header).fill((byte) 0); // no offload requested
-      MemorySegment.copy(source, 0, writeBuffer, header, length);
-      return writeFully(writeBuffer, header + length);
-    }
-    if (!source.isNative()) {
-      // Heap memory cannot be handed to the kernel; off-heap buffers (datagrams) go as they are.
-      MemorySegment.copy(source, 0, writeBuffer, 0, length);
-      source = writeBuffer;
-    }
-    return writeFully(source, length);
+    return writer.write(packet);
   }
 
   /**
@@ -110,31 +95,14 @@ public final class TunQueue implements AutoCloseable {
    * as the header says) on a queue opened with IFF_VNET_HDR. Returns 0 or the errno.
    */
   public int writeFrame(ByteBuffer frame) {
-    if (header == 0) {
-      throw new IllegalStateException("TUN queue " + index + " has no virtio_net_hdr");
-    }
-    int length = frame.remaining();
-    if (length > MAX_FRAME || length < header) {
-      return 90; // EMSGSIZE
-    }
-    MemorySegment source = MemorySegment.ofBuffer(frame);
-    if (!source.isNative()) {
-      MemorySegment.copy(source, 0, writeBuffer, 0, length);
-      source = writeBuffer;
-    }
-    return writeFully(source, length);
+    return writer.writeFrame(frame);
   }
 
-  private int writeFully(MemorySegment source, int length) {
-    while (true) {
-      long rc = LibC.write(fd.intValue(), source, length);
-      if (rc >= 0) {
-        return 0;
-      }
-      if (rc != -Linux.EINTR) {
-        return (int) -rc;
-      }
-    }
+  /**
+   * A writer into this queue for another thread, with its own buffer; close it before this queue.
+   */
+  public TunWriter newWriter() {
+    return new TunWriter(fd, packetSize, header);
   }
 
   @Override
@@ -142,6 +110,7 @@ public final class TunQueue implements AutoCloseable {
     try {
       fd.close();
     } finally {
+      writer.close();
       if (arena.scope().isAlive()) {
         arena.close();
       }
