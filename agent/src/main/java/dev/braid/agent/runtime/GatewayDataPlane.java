@@ -10,7 +10,6 @@ import dev.braid.agent.gateway.SessionView;
 import dev.braid.agent.nativeio.KernelCapabilities;
 import dev.braid.agent.nativeio.NetworkNamespace;
 import dev.braid.agent.nativeio.TcpListener;
-import dev.braid.agent.openvpn.data.DataChannelWarmup;
 import dev.braid.agent.transport.tcp.TcpTransportStatus;
 import dev.braid.api.config.AgentConfig;
 import dev.braid.api.v1alpha1.Capability;
@@ -31,8 +30,6 @@ import java.util.TreeMap;
  * device addressed and up. Reports itself to the control side as a {@link DataPlaneStatus}.
  */
 public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
-  private static final int WARMUP_ROUNDS = 20_000;
-
   private final Engine engine;
   private final Gateway gateway;
   private final dev.braid.api.v1alpha1.KernelCapabilities capabilities;
@@ -62,8 +59,6 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
             .tunName(tunName)
             .networkNamespace(namespace)
             .build();
-    // Compile the crypto path before clients come, not while their first packets wait.
-    DataChannelWarmup.run(setup.server().ciphers(), WARMUP_ROUNDS);
     Gateway gateway = new Gateway(setup.server(), setup.pool(), workers);
     Engine engine = Engine.start(engineConfig, gateway);
     try {
