@@ -146,6 +146,27 @@ class TcpCoalescerTest {
     }
   }
 
+  @Test
+  void checksumSumMatchesAWordByWordSumForEveryLengthAndOffset() {
+    java.util.Random random = new java.util.Random(7);
+    byte[] data = new byte[80];
+    random.nextBytes(data);
+    ByteBuffer b = ByteBuffer.wrap(data);
+    for (int at = 0; at < 3; at++) {
+      for (int len = 0; len <= 70; len++) {
+        long expected = 0;
+        for (int i = 0; i < len; i += 2) {
+          int hi = data[at + i] & 0xFF;
+          int lo = i + 1 < len ? data[at + i + 1] & 0xFF : 0;
+          expected += hi << 8 | lo;
+        }
+        assertThat(TcpCoalescer.fold(TcpCoalescer.sum(b, at, len, 0)))
+            .as("at %d len %d", at, len)
+            .isEqualTo(TcpCoalescer.fold(expected));
+      }
+    }
+  }
+
   /** The kernel's TCP segmentation of a frame (IP ids left as the first segment's). */
   private static List<byte[]> segment(Frame f) {
     ByteBuffer ip = f.ip();
