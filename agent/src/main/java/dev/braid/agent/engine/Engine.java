@@ -71,7 +71,11 @@ public final class Engine implements AutoCloseable {
         if (config.tunName() != null) {
           tun =
               TunDevice.open(
-                  config.tunName(), config.workers(), config.batchSize(), config.tunPacketSize());
+                  config.tunName(),
+                  config.workers(),
+                  config.batchSize(),
+                  config.tunPacketSize(),
+                  config.tunCoalescing());
         }
       } finally {
         if (ns != null) {
@@ -146,6 +150,15 @@ public final class Engine implements AutoCloseable {
    */
   public void wake(int worker) throws NativeIoException {
     workers.get(worker).wake();
+  }
+
+  /**
+   * A writer into TUN queue {@code queue} for a loop that is not a worker (the TCP gateway), with
+   * its own buffer and TCP segment merging; null when the engine runs without TUN. The caller
+   * flushes it after each batch and closes it before the engine.
+   */
+  public TunOutput tunOutput(int queue, TunOutput.Counts counts) {
+    return tun == null ? null : new TunOutput(tun.queues().get(queue).newWriter(), counts);
   }
 
   /** Thread ids of the running workers (-1 for one not yet started), for CPU-time accounting. */

@@ -21,6 +21,9 @@ import java.util.Arrays;
  * @param networkNamespace create sockets and TUN inside this named namespace, or null
  * @param cpus pin worker i to {@code cpus[i % cpus.length]}, or empty for no pinning
  * @param socketBuffer SO_RCVBUF/SO_SNDBUF bytes per socket, 0 for the kernel default
+ * @param tunCoalescing open the TUN queues with IFF_VNET_HDR and merge the TCP segments a batch
+ *     writes into super-packets the kernel segments (see {@code TcpCoalescer}); off writes every
+ *     packet alone
  */
 public record EngineConfig(
     InetAddress bindAddress,
@@ -34,7 +37,8 @@ public record EngineConfig(
     boolean replyFromReceivedAddress,
     String networkNamespace,
     int[] cpus,
-    int socketBuffer) {
+    int socketBuffer,
+    boolean tunCoalescing) {
 
   public EngineConfig {
     if (workers < 1 || batchSize < 1 || datagramSize < 1 || tunPacketSize < 1) {
@@ -69,6 +73,7 @@ public record EngineConfig(
     private String networkNamespace;
     private int[] cpus = new int[0];
     private int socketBuffer = 4 << 20;
+    private boolean tunCoalescing = true;
 
     private Builder() {
       try {
@@ -139,6 +144,11 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder tunCoalescing(boolean value) {
+      tunCoalescing = value;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(
           bindAddress,
@@ -152,7 +162,8 @@ public record EngineConfig(
           replyFromReceivedAddress,
           networkNamespace,
           cpus,
-          socketBuffer);
+          socketBuffer,
+          tunCoalescing);
     }
   }
 
@@ -168,6 +179,8 @@ public record EngineConfig(
         + tunName
         + ", batch="
         + batchSize
+        + ", tunCoalescing="
+        + tunCoalescing
         + ", steering="
         + steering
         + ", replyFromReceivedAddress="

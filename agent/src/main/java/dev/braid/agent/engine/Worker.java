@@ -39,6 +39,7 @@ final class Worker implements Runnable, WorkerContext {
   private final WorkerCounters counters;
   private final ReceivedView received;
   private final TunView tunView = new TunView();
+  private final TunOutput tunOutput;
   private long handlerErrors;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -64,6 +65,7 @@ final class Worker implements Runnable, WorkerContext {
     this.timer = timer;
     this.counters = new WorkerCounters(index);
     this.received = new ReceivedView(config.batchSize());
+    this.tunOutput = tun == null ? null : newTunOutput(tun, counters);
     this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
     this.tx = socket.newBatch(config.batchSize(), config.datagramSize());
     this.epoll = Epoll.create(4);
@@ -195,6 +197,9 @@ final class Worker implements Runnable, WorkerContext {
   }
 
   private void flush() {
+    if (tunOutput != null) {
+      tunOutput.flush();
+    }
     int queued = tx.size();
     if (queued == 0) {
       return;
@@ -235,12 +240,24 @@ final class Worker implements Runnable, WorkerContext {
       counters.drop(DropReason.TUN_WRITE_FAILED, 1);
       return;
     }
-    int length = packet.remaining();
-    if (tun.write(packet) == 0) {
-      counters.tunWritten(length);
-    } else {
-      counters.drop(DropReason.TUN_WRITE_FAILED, 1);
-    }
+    tunOutput.write(packet);
+  }
+
+  /** A TUN output into {@code queue} that counts into a worker's counters. */
+  static TunOutput newTunOutput(TunQueue queue, WorkerCounters counters) {
+    return new TunOutput(
+        queue.newWriter(),
+        new TunOutput.Counts() {
+          @Override
+          public void written(int packets, long bytes) {
+            counters.tunWritten(packets, bytes);
+          }
+
+          @Override
+          public void failed(int packets) {
+            counters.drop(DropReason.TUN_WRITE_FAILED, packets);
+          }
+        });
   }
 
   @Override
@@ -273,7 +290,7 @@ final class Worker implements Runnable, WorkerContext {
   /** Closes what this worker owns; called after its thread has ended. */
   List<Exception> close() {
     List<Exception> errors = new ArrayList<>();
-    for (AutoCloseable c : new AutoCloseable[] {socket, tun, epoll, wake, rx, tx}) {
+    for (AutoCloseable c : new AutoCloseable[] {tunOutput, socket, tun, epoll, wake, rx, tx}) {
       if (c == null) {
         continue;
       }

@@ -15,7 +15,10 @@ public interface WorkerContext {
    */
   void send(Path path, ByteBuffer payload);
 
-  /** Writes one IP packet into this worker's TUN queue; counts a drop if the kernel refuses. */
+  /**
+   * Writes a copy of one IP packet into this worker's TUN queue, at once or (TCP segments that may
+   * be merged with the next ones) after the handler returns; counts a drop if the kernel refuses.
+   */
   void writeTun(ByteBuffer packet);
 
   /** Counts dropped datagrams or packets. */

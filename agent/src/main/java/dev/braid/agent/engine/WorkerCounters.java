@@ -55,8 +55,8 @@ public final class WorkerCounters {
     add(TUN_BYTES_IN, bytes);
   }
 
-  void tunWritten(long bytes) {
-    add(TUN_OUT, 1);
+  void tunWritten(int packets, long bytes) {
+    add(TUN_OUT, packets);
     add(TUN_BYTES_OUT, bytes);
   }
 

@@ -113,7 +113,8 @@ public final class Gateway implements Engine.Handlers {
             pool,
             link -> socketAddress(link.remote()),
             ServerSessions.PeerIds.sequential());
-    tcp = new TcpGateway(this, listener, sessions, HANDOFF_CAPACITY, workers.size());
+    Engine e = engine;
+    tcp = new TcpGateway(this, listener, sessions, HANDOFF_CAPACITY, workers.size(), e);
     tcpThread = Thread.ofPlatform().name("braid-tcp").daemon().start(tcp);
   }
 

@@ -1,5 +1,7 @@
 package dev.braid.agent.gateway;
 
+import dev.braid.agent.engine.Engine;
+import dev.braid.agent.engine.TunOutput;
 import dev.braid.agent.nativeio.Epoll;
 import dev.braid.agent.nativeio.EventFd;
 import dev.braid.agent.nativeio.NativeIoException;
@@ -27,15 +29,19 @@ import org.slf4j.LoggerFactory;
  * OpenVPN over TCP (and MPTCP) on the gateway's port: one loop thread accepts on the {@link
  * TcpListener}, reads every connection through a {@link TcpPeer} (so each disconnect is classified
  * and counted), de-frames the stream into its own session table and writes the sessions' packets
- * back length-framed. Decrypted packets go to a worker's TUN queue through that worker's hand-off
- * queue; TUN packets for TCP sessions come back the same way. Its owner index in the route map is
- * the worker count.
+ * back length-framed. Decrypted packets go straight into a TUN queue through the loop's own {@link
+ * TunOutput} (or, without one, through a worker's hand-off queue); TUN packets for TCP sessions
+ * come from the workers through this loop's hand-off queue. Its owner index in the route map is the
+ * worker count.
  */
 final class TcpGateway implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(TcpGateway.class);
   private static final long TAG_LISTENER = -1;
   private static final long TAG_WAKE = -2;
   private static final int READ_BUFFER = 65536;
+
+  /** Bytes gathered into one write: more than the largest frame (2 + 65535). */
+  private static final int GATHER = 2 * 65536;
 
   /** Queued output per connection beyond which the client is too slow and is dropped. */
   private static final int MAX_PENDING_BYTES = 4 << 20;
@@ -55,17 +61,47 @@ final class TcpGateway implements Runnable {
   private volatile Throwable failure;
   private long nextId;
   private long now;
-  private int nextTunWorker;
+  private final boolean[] wakeWorker;
+  private final TunOutput tunOutput;
+  private final TunCounts tunCounts = new TunCounts();
+  private final ByteBuffer gather = ByteBuffer.allocateDirect(GATHER);
+
+  /** Packets this loop wrote into TUN, and those the kernel refused; written by the loop only. */
+  static final class TunCounts implements TunOutput.Counts {
+    private volatile long written;
+    private volatile long failed;
+
+    @Override
+    public void written(int packets, long bytes) {
+      written += packets; // single writer
+    }
+
+    @Override
+    public void failed(int packets) {
+      failed += packets; // single writer
+    }
+
+    long written() {
+      return written;
+    }
+
+    long failed() {
+      return failed;
+    }
+  }
 
   /** One accepted connection: its peer, its de-framer and what still waits to be written. */
   private final class Connection {
     final TcpLink link;
     final TcpPeer peer;
+    final TcpConnection socket;
     final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     int pendingBytes;
+    boolean watchingWritable;
 
     Connection(TcpLink link, TcpConnection native_) {
       this.link = link;
+      this.socket = native_;
       dev.braid.agent.transport.TcpConnection<TcpLink> deframer =
           new dev.braid.agent.transport.TcpConnection<>(link, sessions);
       this.peer =
@@ -83,8 +119,10 @@ final class TcpGateway implements Runnable {
       TcpListener listener,
       ServerSessions<TcpLink> sessions,
       int handoffCapacity,
-      int owner)
+      int owner,
+      Engine engine)
       throws NativeIoException {
+    this.tunOutput = engine == null ? null : engine.tunOutput(0, tunCounts);
     this.gateway = gateway;
     this.listener = listener;
     this.sessions = sessions;
@@ -92,6 +130,7 @@ final class TcpGateway implements Runnable {
     this.ledger = new SessionLedger(owner, "tcp", gateway.routes());
     this.epoll = Epoll.create(64);
     this.wake = EventFd.create();
+    this.wakeWorker = new boolean[owner];
     epoll.add(listener.fd(), Epoll.READABLE, TAG_LISTENER);
     epoll.add(wake.fd(), Epoll.READABLE, TAG_WAKE);
   }
@@ -139,8 +178,8 @@ final class TcpGateway implements Runnable {
             wake.drain();
           } else {
             Connection c = connections.get(tag);
-            if (c != null) {
-              c.peer.onReadable();
+            if (c != null && (epoll.events(i) & ~Epoll.WRITABLE) != 0) {
+              c.peer.onReadable(); // readable, or an error/hang-up the read reports
             }
           }
         }
@@ -168,13 +207,15 @@ final class TcpGateway implements Runnable {
     }
     sessions.poll(now, out);
     drain();
-    boolean blocked = false;
     for (Iterator<Connection> it = connections.values().iterator(); it.hasNext(); ) {
       Connection c = it.next();
-      blocked |= flush(c);
+      boolean blocked = flush(c);
       if (c.peer.state() != TcpPeer.ReadState.OPEN) {
         c.peer.close("peer finished");
         it.remove();
+      } else if (blocked != c.watchingWritable) {
+        // A full send buffer waits for EPOLLOUT rather than a retry timer.
+        watchWritable(c, blocked);
       }
     }
     long publishAt =
@@ -186,10 +227,17 @@ final class TcpGateway implements Runnable {
             sessions.revokedSessions(),
             "tcp");
     long deadline = Math.min(sessions.nextWakeupNanos(), publishAt);
-    if (blocked) {
-      return 5; // no EPOLLOUT interest: retry a full send buffer soon
-    }
     return (int) Math.max(0, Math.min(1000, (deadline - System.nanoTime() + 999_999) / 1_000_000));
+  }
+
+  private void watchWritable(Connection c, boolean on) {
+    try {
+      epoll.modify(
+          c.socket.fd(), on ? Epoll.READABLE | Epoll.WRITABLE : Epoll.READABLE, c.link.id());
+      c.watchingWritable = on;
+    } catch (NativeIoException e) {
+      c.peer.close("epoll_ctl failed: " + e.getMessage());
+    }
   }
 
   private void accept() throws NativeIoException {
@@ -223,31 +271,63 @@ final class TcpGateway implements Runnable {
       switch (e) {
         case SessionEvent.TunPacket t -> {
           ledger.fromClient(t.session().peerId(), t.packet().length);
-          int worker = nextTunWorker;
-          nextTunWorker = (nextTunWorker + 1) % gateway.workerCount();
-          if (gateway.handoffTo(worker).offer(new Handed(Handed.TO_TUN, t.packet()))) {
-            gateway.wake(worker);
+          if (tunOutput != null) {
+            tunOutput.write(ByteBuffer.wrap(t.packet())); // no hand-off, no wake-up
+          } else {
+            // One worker per session keeps a flow's packets in order on one TUN queue; one wake
+            // per worker and turn, not per packet.
+            int worker = t.session().peerId() % wakeWorker.length;
+            if (gateway.handoffTo(worker).offer(new Handed(Handed.TO_TUN, t.packet()))) {
+              wakeWorker[worker] = true;
+            }
           }
         }
         case SessionEvent.Established est -> ledger.established(est.session());
         case SessionEvent.Closed c -> ledger.closed(c.session(), c.reason());
       }
     }
+    if (tunOutput != null) {
+      tunOutput.flush();
+    }
+    for (int w = 0; w < wakeWorker.length; w++) {
+      if (wakeWorker[w]) {
+        wakeWorker[w] = false;
+        gateway.wake(w);
+      }
+    }
   }
 
-  /** Writes what the kernel takes; true if data is still waiting on a full send buffer. */
+  /**
+   * Writes what the kernel takes, many frames per system call; true if data is still waiting on a
+   * full send buffer.
+   */
   private boolean flush(Connection c) {
     while (!c.pending.isEmpty() && c.peer.state() != TcpPeer.ReadState.ENDED) {
-      ByteBuffer b = c.pending.peek();
-      int n = c.peer.send(b);
+      gather.clear();
+      for (ByteBuffer b : c.pending) {
+        if (b.remaining() > gather.remaining()) {
+          break;
+        }
+        gather.put(b.duplicate());
+      }
+      gather.flip();
+      int n = c.peer.send(gather);
       if (n < 0) {
         return n == -dev.braid.agent.transport.tcp.LinuxErrno.EAGAIN;
       }
       c.pendingBytes -= n;
-      if (b.hasRemaining()) {
+      for (int left = n; left > 0; ) {
+        ByteBuffer b = c.pending.peek();
+        int k = Math.min(left, b.remaining());
+        b.position(b.position() + k);
+        left -= k;
+        if (!b.hasRemaining()) {
+          c.pending.poll();
+        }
+      }
+      if (gather.hasRemaining()) {
         return true;
       }
-      c.pending.poll();
     }
     return false;
   }
@@ -259,6 +339,15 @@ final class TcpGateway implements Runnable {
   }
 
   void close() throws NativeIoException {
+    if (tunOutput != null) {
+      tunOutput.close();
+      if (tunCounts.failed() > 0) {
+        LOG.warn(
+            "TCP loop: the kernel refused {} of {} TUN packets",
+            tunCounts.failed(),
+            tunCounts.failed() + tunCounts.written());
+      }
+    }
     try {
       listener.close();
     } finally {

@@ -11,6 +11,9 @@ public final class Epoll implements AutoCloseable {
   /** EPOLLIN. */
   public static final int READABLE = 0x1;
 
+  /** EPOLLOUT. */
+  public static final int WRITABLE = 0x4;
+
   private static final long EVENT = Structs.EPOLL_EVENT.byteSize();
 
   private final FileDescriptor fd;
@@ -32,14 +35,22 @@ public final class Epoll implements AutoCloseable {
 
   /** Watches {@code target} for {@code interest}; {@code tag} comes back with its events. */
   public void add(FileDescriptor target, int interest, long tag) throws NativeIoException {
+    control(Linux.EPOLL_CTL_ADD, "epoll_ctl(ADD)", target, interest, tag);
+  }
+
+  /** Changes what {@code target}, already watched, is watched for. */
+  public void modify(FileDescriptor target, int interest, long tag) throws NativeIoException {
+    control(Linux.EPOLL_CTL_MOD, "epoll_ctl(MOD)", target, interest, tag);
+  }
+
+  private void control(int op, String what, FileDescriptor target, int interest, long tag)
+      throws NativeIoException {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment event = a.allocate(Structs.EPOLL_EVENT);
       event.set(JAVA_INT_UNALIGNED, 0, interest);
       event.set(JAVA_LONG_UNALIGNED, 4, tag);
       LibC.check(
-          LibC.epollCtl(fd.intValue(), Linux.EPOLL_CTL_ADD, target.intValue(), event),
-          "epoll_ctl(ADD)",
-          target.toString());
+          LibC.epollCtl(fd.intValue(), op, target.intValue(), event), what, target.toString());
     }
   }
 

@@ -39,6 +39,7 @@ final class Linux {
   static final int EPOLL_CLOEXEC = 0x80000;
   static final int EPOLL_CTL_ADD = 1;
   static final int EPOLL_CTL_DEL = 2;
+  static final int EPOLL_CTL_MOD = 3;
   static final int EFD_NONBLOCK = 0x800;
   static final int EFD_CLOEXEC = 0x80000;
 
@@ -47,6 +48,7 @@ final class Linux {
   static final short IFF_TUN = 0x0001;
   static final short IFF_MULTI_QUEUE = 0x0100;
   static final short IFF_NO_PI = 0x1000;
+  static final short IFF_VNET_HDR = 0x4000;
   static final long TUNSETIFF = 0x400454CAL;
   static final long TUNGETFEATURES = 0x800454CFL;
 

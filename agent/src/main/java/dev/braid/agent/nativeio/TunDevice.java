@@ -31,6 +31,18 @@ public final class TunDevice implements AutoCloseable {
    */
   public static TunDevice open(String name, int queueCount, int batch, int packetSize)
       throws NativeIoException {
+    return open(name, queueCount, batch, packetSize, false);
+  }
+
+  /**
+   * Like {@link #open(String, int, int, int)}; with {@code vnetHeader} the queues are opened with
+   * IFF_VNET_HDR, so that {@link TunQueue#writeFrame} can hand the kernel TCP super-packets to
+   * segment (GSO). No offloads are enabled for reads (no TUNSETOFFLOAD): the kernel still hands out
+   * single, checksummed packets, and {@link TunQueue} strips their (empty) header.
+   */
+  public static TunDevice open(
+      String name, int queueCount, int batch, int packetSize, boolean vnetHeader)
+      throws NativeIoException {
     byte[] rawName = name.getBytes(StandardCharsets.US_ASCII);
     if (rawName.length >= IFNAMSIZ) {
       throw new IllegalArgumentException("interface name longer than 15 bytes: " + name);
@@ -53,7 +65,11 @@ public final class TunDevice implements AutoCloseable {
         ifr.set(
             JAVA_SHORT,
             Structs.offset(Structs.IFREQ, "ifr_flags"),
-            (short) (Linux.IFF_TUN | Linux.IFF_NO_PI | Linux.IFF_MULTI_QUEUE));
+            (short)
+                (Linux.IFF_TUN
+                    | Linux.IFF_NO_PI
+                    | Linux.IFF_MULTI_QUEUE
+                    | (vnetHeader ? Linux.IFF_VNET_HDR : 0)));
         int rc = LibC.ioctl(raw, Linux.TUNSETIFF, ifr);
         if (rc < 0) {
           NativeIoException e = new NativeIoException("ioctl(TUNSETIFF)", -rc, what);
@@ -61,7 +77,7 @@ public final class TunDevice implements AutoCloseable {
           throw e;
         }
         actual = ifr.getString(0);
-        queues.add(new TunQueue(fd, q, batch, packetSize));
+        queues.add(new TunQueue(fd, q, batch, packetSize, vnetHeader));
       }
     } catch (NativeIoException | RuntimeException e) {
       for (TunQueue queue : queues) {

@@ -6,29 +6,40 @@ import java.nio.ByteBuffer;
 
 /**
  * One queue of a multiqueue TUN device: a non-blocking descriptor with preallocated buffers for a
- * batch of reads and for writes. Owned by one worker thread.
+ * batch of reads and for writes. Owned by one worker thread. On a queue opened with IFF_VNET_HDR
+ * every read and write starts with a 10-byte virtio_net_hdr: reads strip it, {@link #write} adds an
+ * empty one, {@link #writeFrame} takes the caller's.
  */
 public final class TunQueue implements AutoCloseable {
+  /** sizeof(struct virtio_net_hdr). */
+  public static final int VNET_HDR = 10;
+
+  /** Largest frame {@link #writeFrame} takes: a virtio_net_hdr and a 64 KiB IP packet. */
+  public static final int MAX_FRAME = VNET_HDR + 65535;
+
   private final FileDescriptor fd;
   private final int index;
   private final Arena arena = Arena.ofShared();
   private final int packetSize;
+  private final int header;
   private final MemorySegment readBuffers;
   private final ByteBuffer[] views;
   private final int[] lengths;
-  private final MemorySegment writeBuffer;
+  private final TunWriter writer;
   private int count;
 
-  TunQueue(FileDescriptor fd, int index, int batch, int packetSize) {
+  TunQueue(FileDescriptor fd, int index, int batch, int packetSize, boolean vnetHeader) {
     this.fd = fd;
     this.index = index;
     this.packetSize = packetSize;
-    this.readBuffers = arena.allocate((long) packetSize * batch, 64);
-    this.writeBuffer = arena.allocate(packetSize, 64);
+    this.header = vnetHeader ? VNET_HDR : 0;
+    int slot = packetSize + header;
+    this.readBuffers = arena.allocate((long) slot * batch, 64);
+    this.writer = new TunWriter(fd, packetSize, header);
     this.views = new ByteBuffer[batch];
     this.lengths = new int[batch];
     for (int i = 0; i < batch; i++) {
-      views[i] = readBuffers.asSlice((long) packetSize * i, packetSize).asByteBuffer();
+      views[i] = readBuffers.asSlice((long) slot * i + header, packetSize).asByteBuffer();
     }
   }
 
@@ -41,17 +52,19 @@ public final class TunQueue implements AutoCloseable {
     return index;
   }
 
+  /** Whether reads and writes carry a virtio_net_hdr (IFF_VNET_HDR). */
+  public boolean hasVnetHeader() {
+    return header > 0;
+  }
+
   /** Reads packets until none are waiting or the batch is full; returns how many. */
   public int readBatch() throws NativeIoException {
     count = 0;
+    int slot = packetSize + header;
     while (count < views.length) {
-      long rc =
-          LibC.read(
-              fd.intValue(),
-              readBuffers.asSlice((long) packetSize * count, packetSize),
-              packetSize);
+      long rc = LibC.read(fd.intValue(), readBuffers.asSlice((long) slot * count, slot), slot);
       if (rc >= 0) {
-        lengths[count++] = (int) rc;
+        lengths[count++] = (int) Math.max(0, rc - header);
       } else if (rc == -Linux.EAGAIN) {
         break;
       } else if (rc != -Linux.EINTR) {
@@ -74,25 +87,22 @@ public final class TunQueue implements AutoCloseable {
    * errno when the kernel refused it (the packet is then lost, as on a full device queue).
    */
   public int write(ByteBuffer packet) {
-    int length = packet.remaining();
-    if (length > packetSize) {
-      return 90; // EMSGSIZE: larger than the device can carry
-    }
-    MemorySegment source = MemorySegment.ofBuffer(packet);
-    if (!source.isNative()) {
-      // Heap memory cannot be handed to the kernel; off-heap buffers (datagrams) go as they are.
-      MemorySegment.copy(source, 0, writeBuffer, 0, length);
-      source = writeBuffer;
-    }
-    while (true) {
-      long rc = LibC.write(fd.intValue(), source, length);
-      if (rc >= 0) {
-        return 0;
-      }
-      if (rc != -Linux.EINTR) {
-        return (int) -rc;
-      }
-    }
+    return writer.write(packet);
+  }
+
+  /**
+   * Writes a virtio_net_hdr followed by an IP packet (up to 64 KiB, to be segmented by the kernel
+   * as the header says) on a queue opened with IFF_VNET_HDR. Returns 0 or the errno.
+   */
+  public int writeFrame(ByteBuffer frame) {
+    return writer.writeFrame(frame);
+  }
+
+  /**
+   * A writer into this queue for another thread, with its own buffer; close it before this queue.
+   */
+  public TunWriter newWriter() {
+    return new TunWriter(fd, packetSize, header);
   }
 
   @Override
@@ -100,6 +110,7 @@ public final class TunQueue implements AutoCloseable {
     try {
       fd.close();
     } finally {
+      writer.close();
       if (arena.scope().isAlive()) {
         arena.close();
       }

@@ -19,7 +19,7 @@ class WorkerCountersTest {
                   }
                   counters.sent(3, 90);
                   counters.tunRead(4, 400);
-                  counters.tunWritten(100);
+                  counters.tunWritten(1, 100);
                 });
     writer.join();
     CounterSnapshot s = counters.snapshot();

@@ -36,6 +36,21 @@ public final class AgentProcess {
       String keyFile,
       int httpPort)
       throws IOException {
+    return writeConfig(file, pki, port, transports, pool, wrap, keyFile, httpPort, 2);
+  }
+
+  /** Like the other {@code writeConfig}, with {@code workers} data plane workers instead of 2. */
+  public static Path writeConfig(
+      Path file,
+      Path pki,
+      int port,
+      String transports,
+      String pool,
+      String wrap,
+      String keyFile,
+      int httpPort,
+      int workers)
+      throws IOException {
     Files.writeString(
         file,
         """
@@ -44,7 +59,7 @@ public final class AgentProcess {
         listen:
           port: %d
           transports: [%s]
-        workers: 2
+        workers: %8$d
         pools:
           ipv4: %s
         tls:
@@ -60,27 +75,31 @@ public final class AgentProcess {
         control:
           httpPort: %7$d
         """
-            .formatted(port, transports, pool, pki, keyFile, wrap, httpPort));
+            .formatted(port, transports, pool, pki, keyFile, wrap, httpPort, workers));
     return file;
   }
 
   /** {@code java ... AgentMain --config CONFIG --tun TUN} on this JVM's classpath. */
   public static List<String> command(Path config, String tun) {
-    return command(List.of("--config", config.toString(), "--tun", tun));
+    return command(config, tun, List.of());
+  }
+
+  /** The same command with extra JVM options (a profiler, heap settings) before the class name. */
+  public static List<String> command(Path config, String tun, List<String> jvmOptions) {
+    return command(List.of("--config", config.toString(), "--tun", tun), jvmOptions);
   }
 
   /** {@code java ... AgentMain ARGS} on this JVM's classpath, e.g. a DaemonSet container's args. */
   public static List<String> command(List<String> args) {
+    return command(args, List.of());
+  }
+
+  private static List<String> command(List<String> args, List<String> jvmOptions) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                AgentMain.class.getName()));
-    command.addAll(args);
-    return command;
+    List<String> argv = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+    argv.addAll(jvmOptions);
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentMain.class.getName()));
+    argv.addAll(args);
+    return argv;
   }
 }

@@ -11,12 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A gateway under test, started in the server namespace on port 1194 with tls-crypt and tunnel
  * network 10.8.0.0/24 (gateway 10.8.0.1): {@code stock} is Debian's openvpn 2.6 server, {@code
- * braid} the Braid agent main in a child JVM (two workers). Both use the same PKI.
+ * braid} the Braid agent main in a child JVM (two workers unless told). Both use the same PKI.
  */
 interface BenchGateway extends AutoCloseable {
   String name();
@@ -29,9 +30,25 @@ interface BenchGateway extends AutoCloseable {
 
   static BenchGateway start(String name, NetNs server, OpenSslPki pki, Path dir, String proto)
       throws Exception {
+    return start(name, server, pki, dir, proto, 2, List.of());
+  }
+
+  /**
+   * Like {@link #start(String, NetNs, OpenSslPki, Path, String)}; a Braid agent gets {@code
+   * workers} workers and {@code jvmOptions} (ignored for the stock server).
+   */
+  static BenchGateway start(
+      String name,
+      NetNs server,
+      OpenSslPki pki,
+      Path dir,
+      String proto,
+      int workers,
+      List<String> jvmOptions)
+      throws Exception {
     return switch (name) {
       case "stock" -> stock(server, pki, dir, proto);
-      case "braid" -> braid(server, pki, dir, proto);
+      case "braid" -> braid(server, pki, dir, proto, workers, jvmOptions);
       default ->
           throw new IllegalArgumentException("unknown gateway " + name + " (known: stock, braid)");
     };
@@ -67,7 +84,8 @@ interface BenchGateway extends AutoCloseable {
     };
   }
 
-  private static BenchGateway braid(NetNs server, OpenSslPki pki, Path dir, String proto)
+  private static BenchGateway braid(
+      NetNs server, OpenSslPki pki, Path dir, String proto, int workers, List<String> jvmOptions)
       throws Exception {
     Path config =
         AgentProcess.writeConfig(
@@ -78,8 +96,9 @@ interface BenchGateway extends AutoCloseable {
             "10.8.0.0/24",
             "tls-crypt",
             "tc.key",
-            9464);
-    Process p = server.start(AgentProcess.command(config, "braid0"));
+            9464,
+            workers);
+    Process p = server.start(AgentProcess.command(config, "braid0", jvmOptions));
     Path log = dir.resolve("braid-agent.log");
     Thread.ofPlatform()
         .daemon()

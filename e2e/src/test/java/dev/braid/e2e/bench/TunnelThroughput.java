@@ -11,21 +11,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Braid versus a stock OpenVPN 2.6 server on the same topology (server and client namespaces joined
- * by veth), the same PKI and one stock client with AES-256-GCM: iperf3 TCP throughput through the
- * tunnel (client to server), ping RTT through the tunnel, and the server process's CPU seconds
- * (utime + stime from /proc/PID/stat) per GiB moved by iperf3.
+ * by veth), the same PKI and stock clients with AES-256-GCM: iperf3 TCP throughput through the
+ * tunnel (clients to server, one iperf3 per client, all at once), ping RTT through the tunnel from
+ * the first client before iperf3 (a fresh server) and after it (a warm one), and the server
+ * process's CPU seconds (utime + stime from /proc/PID/stat) per GiB moved by iperf3.
  *
- * <p>Arguments: {@code gateways=stock,braid protos=udp,tcp seconds=10 pings=20}. Prints one table.
+ * <p>Arguments: {@code gateways=stock,braid protos=udp,tcp seconds=10 pings=20 clients=1 workers=2
+ * repeat=1 agentJvm=}; {@code workers} may list several counts (e.g. {@code 1,2}: one Braid row
+ * each), {@code repeat} runs the whole sequence again (rows interleave the gateways), {@code
+ * agentJvm} adds space-separated JVM options to the agent (e.g. a JFR recording). Prints one table.
  */
 public final class TunnelThroughput {
   private static final double GIB = 1024.0 * 1024 * 1024;
+  private static final String TUNNEL_SERVER = "10.8.0.1";
 
   private TunnelThroughput() {}
 
@@ -33,89 +40,195 @@ public final class TunnelThroughput {
     Map<String, String> opts =
         BenchArgs.parse(
             args,
-            Map.of("gateways", "stock,braid", "protos", "udp,tcp", "seconds", "10", "pings", "20"));
+            Map.of(
+                "gateways", "stock,braid",
+                "protos", "udp,tcp",
+                "seconds", "10",
+                "pings", "20",
+                "clients", "1",
+                "workers", "2",
+                "repeat", "1",
+                "agentJvm", ""));
     Prerequisites.require("ip", "openvpn", "openssl", "iperf3", "ping");
+    int clientCount = Integer.parseInt(opts.get("clients"));
+    List<String> jvm =
+        opts.get("agentJvm").isBlank()
+            ? List.of()
+            : Arrays.asList(opts.get("agentJvm").trim().split("\\s+"));
     List<String> rows = new ArrayList<>();
-    try (BenchTopology topology = BenchTopology.create("throughput")) {
-      NetNs server = topology.server();
-      NetNs client = topology.client();
-      OpenSslPki pki = topology.pki();
-      Path dir = topology.dir();
-      for (String proto : opts.get("protos").split(",")) {
-        for (String name : opts.get("gateways").split(",")) {
-          try (BenchGateway gateway = BenchGateway.start(name, server, pki, dir, proto);
-              OpenVpnProcess c =
-                  OpenVpnProcess.start(
-                      client,
-                      dir.resolve("client.conf"),
-                      OpenVpnConfigs.client(
-                          pki,
-                          "alice",
-                          "10.77.0.1",
-                          1194,
-                          proto.equals("tcp") ? "tcp-client" : proto,
-                          ControlChannel.TLS_CRYPT,
-                          "AES-256-GCM"))) {
-            if (c.awaitLine(OpenVpnProcess.CONNECTED, Duration.ofSeconds(60)).isEmpty()) {
-              throw new IllegalStateException(name + " " + proto + ": no tunnel\n" + c.log());
+    String loadBefore = loadAverage();
+    try (BenchTopology topology = BenchTopology.create("throughput", clientCount)) {
+      for (int r = 0; r < Integer.parseInt(opts.get("repeat")); r++) {
+        for (String proto : opts.get("protos").split(",")) {
+          for (String name : opts.get("gateways").split(",")) {
+            String[] workerCounts =
+                name.equals("braid") ? opts.get("workers").split(",") : new String[] {"-"};
+            for (String workers : workerCounts) {
+              rows.add(run(topology, name, proto, workers, jvm, opts));
             }
-            rows.add(measure(name, proto, gateway.pid(), server, client, opts));
           }
         }
       }
     }
     System.out.println(
-        "| gateway | proto | iperf3 Mbit/s | ping avg ms | ping max ms | server CPU s | CPU s/GiB |");
+        "clients="
+            + clientCount
+            + " seconds="
+            + opts.get("seconds")
+            + "; load average before: "
+            + loadBefore
+            + ", after: "
+            + loadAverage());
     System.out.println(
-        "|---------|-------|---------------|-------------|-------------|--------------|-----------|");
+        "| gateway | proto | workers | iperf3 Mbit/s | ping cold avg ms | ping warm avg ms | ping warm"
+            + " max ms | server CPU s | CPU s/GiB |");
+    System.out.println(
+        "|---------|-------|--------:|--------------:|-----------------:|-----------------:|----------"
+            + "-----:|-------------:|----------:|");
     rows.forEach(System.out::println);
   }
 
-  private static String measure(
-      String name, String proto, long pid, NetNs server, NetNs client, Map<String, String> opts)
+  private static String run(
+      BenchTopology topology,
+      String name,
+      String proto,
+      String workers,
+      List<String> jvm,
+      Map<String, String> opts)
       throws Exception {
-    String pings = opts.get("pings");
-    String ping = client.exec("ping", "-c", pings, "-i", "0.2", "-W", "2", "10.8.0.1");
+    NetNs server = topology.server();
+    OpenSslPki pki = topology.pki();
+    Path dir = topology.dir();
+    int n = topology.clients().size();
+    List<OpenVpnProcess> clients = new ArrayList<>();
+    try (BenchGateway gateway =
+        BenchGateway.start(
+            name,
+            server,
+            pki,
+            dir,
+            proto,
+            workers.equals("-") ? 2 : Integer.parseInt(workers),
+            jvm)) {
+      for (int k = 0; k < n; k++) {
+        clients.add(
+            OpenVpnProcess.start(
+                topology.clients().get(k),
+                dir.resolve("client" + k + ".conf"),
+                OpenVpnConfigs.client(
+                    pki,
+                    BenchTopology.clientName(k),
+                    BenchTopology.serverIp(k),
+                    1194,
+                    proto.equals("tcp") ? "tcp-client" : proto,
+                    ControlChannel.TLS_CRYPT,
+                    "AES-256-GCM")));
+      }
+      for (OpenVpnProcess c : clients) {
+        if (c.awaitLine(OpenVpnProcess.CONNECTED, Duration.ofSeconds(60)).isEmpty()) {
+          throw new IllegalStateException(name + " " + proto + ": no tunnel\n" + c.log());
+        }
+      }
+      return measure(name, proto, workers, gateway.pid(), server, topology.clients(), opts);
+    } finally {
+      for (OpenVpnProcess c : clients) {
+        c.close();
+      }
+    }
+  }
+
+  private static String measure(
+      String name,
+      String proto,
+      String workers,
+      long pid,
+      NetNs server,
+      List<NetNs> clients,
+      Map<String, String> opts)
+      throws Exception {
+    double[] cold = ping(clients.getFirst(), opts.get("pings"));
+    List<Process> iperfServers = new ArrayList<>();
+    try {
+      for (int k = 0; k < clients.size(); k++) {
+        iperfServers.add(
+            server.start(
+                List.of(
+                    "iperf3", "-s", "-1", "-B", TUNNEL_SERVER, "-p", String.valueOf(5201 + k))));
+      }
+      long before = cpuTicks(pid);
+      List<CompletableFuture<String>> runs = new ArrayList<>();
+      for (int k = 0; k < clients.size(); k++) {
+        NetNs client = clients.get(k);
+        int port = 5201 + k;
+        runs.add(CompletableFuture.supplyAsync(() -> iperf(client, port, opts.get("seconds"))));
+      }
+      long bytes = 0;
+      double bits = 0;
+      for (CompletableFuture<String> run : runs) {
+        String json = run.join();
+        Matcher m =
+            Pattern.compile(
+                    "\"sum_received\":\\s*\\{[^}]*?\"bytes\":\\s*(\\d+)[^}]*?\"bits_per_second\":\\s*([\\d.e+]+)")
+                .matcher(json);
+        if (!m.find()) {
+          throw new IllegalStateException("no sum_received in iperf3 output:\n" + json);
+        }
+        bytes += Long.parseLong(m.group(1));
+        bits += Double.parseDouble(m.group(2));
+      }
+      long after = cpuTicks(pid);
+      double[] warm = ping(clients.getFirst(), opts.get("pings"));
+      double gib = bytes / GIB;
+      double cpu = (after - before) / 100.0; // USER_HZ
+      return String.format(
+          "| %-7s | %-5s | %7s | %13.1f | %16.3f | %16.3f | %15.3f | %12.2f | %9.2f |",
+          name, proto, workers, bits / 1e6, cold[0], warm[0], warm[1], cpu, cpu / gib);
+    } finally {
+      for (Process p : iperfServers) {
+        p.destroy();
+        p.waitFor();
+      }
+    }
+  }
+
+  /** Average and maximum RTT in ms of {@code count} pings to the tunnel server. */
+  private static double[] ping(NetNs client, String count) throws IOException {
+    String ping = client.exec("ping", "-c", count, "-i", "0.2", "-W", "2", TUNNEL_SERVER);
     Matcher rtt = Pattern.compile("= [\\d.]+/([\\d.]+)/([\\d.]+)/").matcher(ping);
     if (!rtt.find()) {
       throw new IllegalStateException("no RTT in ping output:\n" + ping);
     }
-    Process iperfServer = server.start(List.of("iperf3", "-s", "-1", "-B", "10.8.0.1"));
-    try {
-      long before = cpuTicks(pid);
-      String json = "";
-      for (int attempt = 0; attempt < 20 && json.isEmpty(); attempt++) {
+    return new double[] {Double.parseDouble(rtt.group(1)), Double.parseDouble(rtt.group(2))};
+  }
+
+  private static String iperf(NetNs client, int port, String seconds) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        return client.exec(
+            "iperf3",
+            "-c",
+            TUNNEL_SERVER,
+            "-p",
+            String.valueOf(port),
+            "-t",
+            seconds,
+            "-J",
+            "-O",
+            "1");
+      } catch (IOException | RuntimeException notListeningYet) {
         try {
-          json =
-              client.exec("iperf3", "-c", "10.8.0.1", "-t", opts.get("seconds"), "-J", "-O", "1");
-        } catch (RuntimeException notListeningYet) {
           Thread.sleep(250); // iperf3 -s binds asynchronously; retry the connect
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
         }
       }
-      long after = cpuTicks(pid);
-      Matcher bytes =
-          Pattern.compile(
-                  "\"sum_received\":\\s*\\{[^}]*?\"bytes\":\\s*(\\d+)[^}]*?\"bits_per_second\":\\s*([\\d.e+]+)")
-              .matcher(json);
-      if (!bytes.find()) {
-        throw new IllegalStateException("no sum_received in iperf3 output:\n" + json);
-      }
-      double gib = Long.parseLong(bytes.group(1)) / GIB;
-      double mbits = Double.parseDouble(bytes.group(2)) / 1e6;
-      double cpu = (after - before) / 100.0; // USER_HZ
-      return String.format(
-          "| %-7s | %-5s | %13.1f | %11.3f | %11.3f | %12.2f | %9.2f |",
-          name,
-          proto,
-          mbits,
-          Double.parseDouble(rtt.group(1)),
-          Double.parseDouble(rtt.group(2)),
-          cpu,
-          cpu / gib);
-    } finally {
-      iperfServer.destroy();
-      iperfServer.waitFor();
     }
+    throw new IllegalStateException("iperf3 to port " + port + " never connected");
+  }
+
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0];
   }
 
   /** utime + stime of {@code pid} in clock ticks (fields 14 and 15 of /proc/PID/stat). */

@@ -30,6 +30,14 @@ public final class AeadDataChannel {
   private final byte[] decryptIv;
   private final DataV2Header header;
   private final ReplayWindow replay = ReplayWindow.openvpnDefault();
+
+  // One Cipher per direction, re-initialised per packet with its IV: a fresh instance per packet
+  // costs a provider lookup and (for AES) a key schedule each time; a reused one keeps both.
+  private final Cipher sealer;
+  private final Cipher opener;
+  private final byte[] iv = new byte[12];
+  private final byte[] tag = new byte[TAG];
+  private byte[] reordered = new byte[2048];
   private int nextPacketId = 1;
 
   /** Decryption outcome: the plaintext and what kind of payload it is, or a drop reason. */
@@ -50,24 +58,39 @@ public final class AeadDataChannel {
     this.decryptKey = new SecretKeySpec(decryptKey, alg);
     this.decryptIv = decryptImplicitIv.clone();
     this.header = new DataV2Header(keyId, peerId);
+    try {
+      this.sealer = Cipher.getInstance(transformation());
+      this.opener = Cipher.getInstance(transformation());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(cipher + " is not available", e);
+    }
   }
 
   /** Encrypts one payload (an IP packet, or a ping/exit message) into a DATA_V2 packet. */
   public byte[] seal(byte[] plain) {
+    return seal(plain, 0, plain.length);
+  }
+
+  /** Encrypts {@code len} bytes of {@code plain} from {@code off} into a new DATA_V2 packet. */
+  public byte[] seal(byte[] plain, int off, int len) {
     int pid = nextPacketId++;
     if (pid == 0) {
       throw new IllegalStateException("data channel packet id exhausted: renegotiate first");
     }
-    byte[] out = new byte[OVERHEAD + plain.length];
+    byte[] out = new byte[OVERHEAD + len];
     header.encode(out, 0);
     putInt(out, 4, pid);
     try {
-      Cipher c = Cipher.getInstance(transformation());
-      c.init(Cipher.ENCRYPT_MODE, encryptKey, params(pid, encryptIv));
-      c.updateAAD(out, 0, 8);
-      byte[] ctAndTag = c.doFinal(plain);
-      System.arraycopy(ctAndTag, plain.length, out, 8, TAG);
-      System.arraycopy(ctAndTag, 0, out, 8 + TAG, plain.length);
+      sealer.init(Cipher.ENCRYPT_MODE, encryptKey, params(pid, encryptIv));
+      sealer.updateAAD(out, 0, 8);
+      // The cipher writes ciphertext || tag; the wire wants tag || ciphertext: move them.
+      int n = sealer.doFinal(plain, off, len, out, 8);
+      if (n != len + TAG) {
+        throw new IllegalStateException(cipher + " produced " + n + " bytes for " + len);
+      }
+      System.arraycopy(out, 8 + len, tag, 0, TAG);
+      System.arraycopy(out, 8, out, 8 + TAG, len);
+      System.arraycopy(tag, 0, out, 8, TAG);
       return out;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(cipher + " encryption failed", e);
@@ -80,15 +103,17 @@ public final class AeadDataChannel {
       return Decoded.dropped(DropReason.TRUNCATED_DATA_HEADER);
     }
     int pid = getInt(packet, off + 4);
-    byte[] ctAndTag = new byte[len - 8];
-    System.arraycopy(packet, off + 8 + TAG, ctAndTag, 0, len - 8 - TAG);
-    System.arraycopy(packet, off + 8, ctAndTag, len - 8 - TAG, TAG);
-    byte[] plain;
+    int ctLen = len - OVERHEAD;
+    if (reordered.length < ctLen + TAG) {
+      reordered = new byte[ctLen + TAG];
+    }
+    System.arraycopy(packet, off + 8 + TAG, reordered, 0, ctLen);
+    System.arraycopy(packet, off + 8, reordered, ctLen, TAG);
+    byte[] plain = new byte[ctLen];
     try {
-      Cipher c = Cipher.getInstance(transformation());
-      c.init(Cipher.DECRYPT_MODE, decryptKey, params(pid, decryptIv));
-      c.updateAAD(packet, off, 8);
-      plain = c.doFinal(ctAndTag);
+      opener.init(Cipher.DECRYPT_MODE, decryptKey, params(pid, decryptIv));
+      opener.updateAAD(packet, off, 8);
+      opener.doFinal(reordered, 0, ctLen + TAG, plain, 0);
     } catch (AEADBadTagException e) {
       return Decoded.dropped(DropReason.DATA_BAD_TAG);
     } catch (GeneralSecurityException e) {
@@ -107,8 +132,7 @@ public final class AeadDataChannel {
   }
 
   private AlgorithmParameterSpec params(int pid, byte[] implicitIv) {
-    byte[] iv = new byte[12];
-    putInt(iv, 0, pid);
+    putInt(iv, 0, pid); // the spec copies it
     System.arraycopy(implicitIv, 0, iv, 4, 8);
     return cipher == DataCipher.CHACHA20_POLY1305
         ? new IvParameterSpec(iv)
