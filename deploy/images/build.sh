@@ -152,8 +152,7 @@ app() {
   entrypoint+=",\"-jar\",\"/opt/braid/$name.jar\"]"
   bah config --entrypoint "$entrypoint" --cmd '' --user "$user" --workingdir /opt/braid \
     --label org.opencontainers.image.title="$name" \
-    --label org.opencontainers.image.version="$VERSION" \
-    --label org.opencontainers.image.source=https://github.com/braid-dev/braid "$c"
+    --label org.opencontainers.image.version="$VERSION" "$c"
   bah commit --quiet --timestamp "$EPOCH" --omit-history "$c" "$image" >/dev/null
   bah rm "$c" >/dev/null
   rm -f "$archive"
