@@ -27,8 +27,11 @@ public record OperatorSettings(
     String leaseNamespace,
     String identity,
     LeaseTiming lease) {
-  /** Image used when {@code BRAID_AGENT_IMAGE} is unset. */
-  public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/braid-dev/braid-agent:0.1.0";
+  /**
+   * Image used when {@code BRAID_AGENT_IMAGE} is unset: the name {@code deploy/images/build.sh}
+   * gives the agent image of this version (ContainerImagesIT checks that they agree).
+   */
+  public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/braid-dev/braid-agent:0.1.0-SNAPSHOT";
 
   /** Name of the leader-election Lease. */
   public static final String LEASE_NAME = "braid-operator-leader";
