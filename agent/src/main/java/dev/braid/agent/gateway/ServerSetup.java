@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns the agent config document into the server's protocol settings: reads the PKI and the
@@ -24,7 +25,7 @@ import java.util.List;
  * directory, as the control side's checks do) and maps ciphers, keepalive, pool and pushed routes.
  *
  * @param server the protocol settings
- * @param pool the IPv4 tunnel pool (the gateway takes its first address)
+ * @param pool the tunnel pool, IPv4 and optionally IPv6 (the gateway takes the first addresses)
  */
 public record ServerSetup(ServerConfig server, AddressPool pool) {
   /**
@@ -76,7 +77,7 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             defaults.tlsChunk(),
             List.copyOf(push),
             defaults.wallSeconds());
-    return new ServerSetup(server, new AddressPool(config.pools.ipv4));
+    return new ServerSetup(server, new AddressPool(config.pools.ipv4, config.pools.ipv6, Map.of()));
   }
 
   private static ControlWrap wrap(AgentConfig.Tls tls) throws IOException {

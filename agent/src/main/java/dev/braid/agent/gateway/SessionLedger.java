@@ -33,21 +33,23 @@ final class SessionLedger {
   void established(Session<?> s) {
     handshakes++;
     bytes.put(s.peerId(), new long[2]);
-    routes.put(
-        TunnelAddress.of(InetAddress.ofLiteral(s.clientAddress())), new Route(owner, s.peerId()));
+    Route route = new Route(owner, s.peerId());
+    for (String address : tunnelAddresses(s)) {
+      routes.put(TunnelAddress.of(InetAddress.ofLiteral(address)), route);
+    }
     LOG.info(
         "session established: {} peer-id {} tunnel {} from {}",
         loopName,
         s.peerId(),
-        s.clientAddress(),
+        String.join(" ", tunnelAddresses(s)),
         s.paths().getFirst());
   }
 
   void closed(Session<?> s, String reason) {
     bytes.remove(s.peerId());
-    if (s.clientAddress() != null) {
-      routes.remove(
-          TunnelAddress.of(InetAddress.ofLiteral(s.clientAddress())), new Route(owner, s.peerId()));
+    Route route = new Route(owner, s.peerId());
+    for (String address : tunnelAddresses(s)) {
+      routes.remove(TunnelAddress.of(InetAddress.ofLiteral(address)), route);
     }
     LOG.info(
         "session closed: {} peer-id {} tunnel {} from {}: {}",
@@ -56,6 +58,18 @@ final class SessionLedger {
         s.clientAddress(),
         s.paths().isEmpty() ? "?" : s.paths().getFirst(),
         reason);
+  }
+
+  /** The session's IPv4 and (if any) IPv6 tunnel addresses. */
+  private static List<String> tunnelAddresses(Session<?> s) {
+    List<String> all = new ArrayList<>(2);
+    if (s.clientAddress() != null) {
+      all.add(s.clientAddress());
+    }
+    if (s.clientAddress6() != null) {
+      all.add(s.clientAddress6());
+    }
+    return all;
   }
 
   void fromClient(int peerId, int length) {
@@ -87,6 +101,7 @@ final class SessionLedger {
               transport,
               s.peerId(),
               s.clientAddress(),
+              s.clientAddress6(),
               s.isEstablished(),
               s.paths().stream().map(Object::toString).toList(),
               b[0],

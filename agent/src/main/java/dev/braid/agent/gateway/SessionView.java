@@ -8,7 +8,8 @@ import java.util.List;
  * @param owner the worker that owns it (the worker count for the TCP loop)
  * @param transport {@code UDP} or {@code TCP}
  * @param peerId its DATA_V2 peer-id
- * @param tunnelAddress the client's tunnel address
+ * @param tunnelAddress the client's IPv4 tunnel address (null until established)
+ * @param tunnelAddress6 the client's IPv6 tunnel address, or null
  * @param established keys agreed and PUSH_REPLY sent
  * @param paths paths it was reached over, most recent first ({@code remote via local%ifindex})
  * @param bytesIn tunnel bytes from the client (decrypted IP packets)
@@ -20,6 +21,7 @@ public record SessionView(
     String transport,
     int peerId,
     String tunnelAddress,
+    String tunnelAddress6,
     boolean established,
     List<String> paths,
     long bytesIn,

@@ -66,11 +66,13 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
       if (config.listen.transports.contains(Transport.TCP)) {
         gateway.startTcp(openTcpListener(engine.port(), namespace));
       }
+      List<String> tunAddresses = new ArrayList<>();
+      tunAddresses.add(setup.pool().serverAddress() + "/" + setup.pool().prefixLength());
+      if (setup.pool().hasIpv6()) {
+        tunAddresses.add(setup.pool().serverAddress6() + "/" + setup.pool().prefixLength6());
+      }
       TunAddressing.configure(
-          namespace,
-          engine.tunName(),
-          List.of(setup.pool().serverAddress() + "/" + setup.pool().prefixLength()),
-          config.mtu == null ? 1500 : config.mtu);
+          namespace, engine.tunName(), tunAddresses, config.mtu == null ? 1500 : config.mtu);
     } catch (IOException | RuntimeException e) {
       try {
         gateway.stopTcp();
@@ -138,6 +140,9 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     SessionStatus s = new SessionStatus();
     s.peerId = v.peerId();
     s.tunnelAddresses.add(v.tunnelAddress());
+    if (v.tunnelAddress6() != null) {
+      s.tunnelAddresses.add(v.tunnelAddress6());
+    }
     boolean first = true;
     for (String p : v.paths()) {
       PathStatus ps = new PathStatus();

@@ -3,6 +3,7 @@ package dev.braid.agent.runtime;
 import static dev.braid.agent.runtime.AgentFixture.AUTH_GATEWAY;
 import static dev.braid.agent.runtime.AgentFixture.AUTH_PORT;
 import static dev.braid.agent.runtime.AgentFixture.CRYPT_GATEWAY;
+import static dev.braid.agent.runtime.AgentFixture.CRYPT_GATEWAY6;
 import static dev.braid.agent.runtime.AgentFixture.CRYPT_PORT;
 import static dev.braid.agent.runtime.AgentFixture.v4;
 import static dev.braid.agent.runtime.AgentFixture.v6;
@@ -55,6 +56,24 @@ class AgentIT {
               .contains("Data Channel: cipher '" + cipher + "'");
           ping(0, CRYPT_GATEWAY, 3);
         }
+      }
+    }
+  }
+
+  @Test
+  void clientGetsAnIpv6TunnelAddressAndPingsTheGatewayOverIt() throws Exception {
+    try (WatchedProcess udp = f.client(0, v4(0), CRYPT_PORT, "udp", "alice", TLS_CRYPT);
+        WatchedProcess tcp = f.client(1, v6(1), CRYPT_PORT, "tcp-client", "bob", TLS_CRYPT)) {
+      awaitConnected(udp);
+      awaitConnected(tcp);
+      assertThat(udp.output()).contains("ifconfig-ipv6 fd00:8:");
+      for (int i = 0; i < 2; i++) {
+        String addresses = f.clients.get(i).ip("-6", "-o", "addr", "show", "dev", "tun0");
+        assertThat(addresses).as("client %d", i).contains("inet6 fd00:8::");
+        String out =
+            f.clients.get(i).exec("ping", "-6", "-c", "3", "-i", "0.3", "-W", "5", CRYPT_GATEWAY6);
+        System.out.println("ping -6 through the tunnel of client " + i + ":\n" + out);
+        assertThat(out).contains(" 0% packet loss");
       }
     }
   }

@@ -36,6 +36,30 @@ public final class AgentProcess {
       String keyFile,
       int httpPort)
       throws IOException {
+    return writeConfig(file, pki, port, transports, pool, null, wrap, keyFile, httpPort, "");
+  }
+
+  /**
+   * Writes {@code file}.
+   *
+   * @param transports e.g. {@code UDP} or {@code UDP, TCP}
+   * @param pool6 IPv6 tunnel pool, or null for none
+   * @param wrap {@code tls-crypt}, {@code tls-auth} or {@code none}
+   * @param keyFile the control-channel key's file name inside {@code pki}
+   * @param extraYaml further top-level lines, e.g. {@code renegotiateSeconds: 6}
+   */
+  public static Path writeConfig(
+      Path file,
+      Path pki,
+      int port,
+      String transports,
+      String pool,
+      String pool6,
+      String wrap,
+      String keyFile,
+      int httpPort,
+      String extraYaml)
+      throws IOException {
     Files.writeString(
         file,
         """
@@ -47,20 +71,31 @@ public final class AgentProcess {
         workers: 2
         pools:
           ipv4: %s
+        %s
         tls:
-          caFile: %4$s/ca.crt
-          certFile: %4$s/server.crt
-          keyFile: %4$s/server.key
-          controlChannelKeyFile: %4$s/%5$s
-          controlChannel: %6$s
+          caFile: %s/ca.crt
+          certFile: %5$s/server.crt
+          keyFile: %5$s/server.key
+          controlChannelKeyFile: %5$s/%6$s
+          controlChannel: %7$s
         ciphers: [AES-256-GCM, AES-128-GCM, CHACHA20-POLY1305]
         keepalive:
           intervalSeconds: 5
           timeoutSeconds: 30
         control:
-          httpPort: %7$d
+          httpPort: %8$d
+        %9$s
         """
-            .formatted(port, transports, pool, pki, keyFile, wrap, httpPort));
+            .formatted(
+                port,
+                transports,
+                pool,
+                pool6 == null ? "" : "  ipv6: " + pool6,
+                pki,
+                keyFile,
+                wrap,
+                httpPort,
+                extraYaml));
     return file;
   }
 

@@ -5,11 +5,13 @@ import dev.braid.agent.openvpn.data.DataPayload;
 import dev.braid.agent.openvpn.keys.DataCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
+import dev.braid.agent.openvpn.push.AddressPool;
 import dev.braid.agent.openvpn.push.PushReply;
 import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
 import dev.braid.agent.openvpn.reliable.ReliableReceiver;
 import dev.braid.agent.openvpn.reliable.Segment;
 import dev.braid.agent.openvpn.replay.ReplayWindow;
+import dev.braid.agent.openvpn.tls.PeerIdentity;
 import dev.braid.agent.openvpn.tls.TlsPump;
 import dev.braid.agent.openvpn.wire.ControlCodec;
 import dev.braid.agent.openvpn.wire.ControlPacket;
@@ -50,9 +52,8 @@ public final class Session<P> {
   private final long serverSid;
   private final long clientSid;
   private final int peerId;
-  private final String clientAddress;
-  private final String netmask;
-  private final String gateway;
+  private final AddressPool pool;
+  private AddressPool.Lease lease;
   private final ReplayWindow controlReplay = ReplayWindow.openvpnDefault();
   private final long replayEpoch;
   private final List<P> paths = new ArrayList<>();
@@ -76,18 +77,14 @@ public final class Session<P> {
       long serverSid,
       long clientSid,
       int peerId,
-      String clientAddress,
-      String netmask,
-      String gateway,
+      AddressPool pool,
       P path,
       long nowNanos) {
     this.config = config;
     this.serverSid = serverSid;
     this.clientSid = clientSid;
     this.peerId = peerId;
-    this.clientAddress = clientAddress;
-    this.netmask = netmask;
-    this.gateway = gateway;
+    this.pool = pool;
     this.replayEpoch = config.wallSeconds().getAsLong() & 0xFFFFFFFFL;
     this.paths.add(path);
     this.lastReceivedNanos = nowNanos;
@@ -129,8 +126,19 @@ public final class Session<P> {
     return peerId;
   }
 
+  /** The client's IPv4 tunnel address; null until the session has one (at PUSH_REPLY). */
   public String clientAddress() {
-    return clientAddress;
+    return lease == null ? null : lease.ipv4Text();
+  }
+
+  /** The client's IPv6 tunnel address; null without one. */
+  public String clientAddress6() {
+    return lease == null ? null : lease.ipv6();
+  }
+
+  /** The tunnel addresses held, for release once the session is gone; null if none. */
+  AddressPool.Lease lease() {
+    return lease;
   }
 
   /** Data packets from the client that authenticated and passed replay checks. */
@@ -334,23 +342,36 @@ public final class Session<P> {
     if (pushed && nowNanos - pushedAtNanos < PUSH_REPEAT_NANOS) {
       return;
     }
+    if (lease == null) {
+      // Taken only now, once the certificate is verified: an unauthenticated peer holds none.
+      lease = pool.lease(PeerIdentity.commonName(ks.tls.session()));
+      if (lease == null) {
+        ks.tls.writePlain(text("AUTH_FAILED,tunnel address pool exhausted"));
+        out.drop(DropReason.POOL_EXHAUSTED);
+        close("tunnel address pool exhausted", out);
+        return;
+      }
+    }
     ks.tls.writePlain(text(pushReply(ks)));
     pushed = true;
     pushedAtNanos = nowNanos;
     if (state == State.HANDSHAKING) {
       state = State.ESTABLISHED;
-      out.event(new SessionEvent.Established(this, clientAddress));
+      out.event(new SessionEvent.Established(this, lease.ipv4Text()));
     }
   }
 
   private String pushReply(KeyState ks) {
     PushReply r =
         new PushReply()
-            .ipv4(clientAddress, netmask, gateway)
+            .ipv4(lease.ipv4Text(), pool.netmask(), pool.serverAddress())
             .keepalive((int) config.ping().toSeconds(), (int) config.pingRestart().toSeconds())
             .peerId(peerId)
             .cipher(cipher.openvpnName())
             .protocolFlags(ks.exportedKeys);
+    if (lease.ipv6() != null) {
+      r.ipv6(lease.ipv6(), pool.prefixLength6(), pool.serverAddress6());
+    }
     config.extraPush().forEach(r::option);
     return r.build();
   }

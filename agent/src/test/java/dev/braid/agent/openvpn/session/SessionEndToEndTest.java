@@ -53,6 +53,10 @@ class SessionEndToEndTest {
     tlsCryptKey = new StaticKey(k);
   }
 
+  static ServerConfig serverConfig() {
+    return ServerConfig.defaults(new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL), tls);
+  }
+
   /** Client, server and a lossy zero-latency path between them, in simulated time. */
   static final class Harness {
     final ServerSessions<String> server;
@@ -68,15 +72,22 @@ class SessionEndToEndTest {
     }
 
     Harness(boolean tlsKeyExport, int lossPercent, long seed, ReliableConfig reliable) {
-      ServerConfig config =
-          ServerConfig.defaults(new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL), tls)
-              .withReliable(reliable);
+      this(
+          serverConfig().withReliable(reliable),
+          new AddressPool("10.8.0.0/24"),
+          tlsKeyExport,
+          lossPercent,
+          seed);
+    }
+
+    Harness(
+        ServerConfig config, AddressPool pool, boolean tlsKeyExport, int lossPercent, long seed) {
       this.server =
           new ServerSessions<>(
               config,
               new ResetCookie(new byte[32], 30_000 * MS),
               new ResetRateLimiter(100, 10),
-              new AddressPool("10.8.0.0/24"),
+              pool,
               p -> p.getBytes(StandardCharsets.US_ASCII));
       this.client =
           new MiniClient(
@@ -163,6 +174,27 @@ class SessionEndToEndTest {
         .isInstanceOfSatisfying(
             SessionEvent.Closed.class, c -> assertThat(c.reason()).contains("OCC_EXIT"));
     assertThat(h.server.size()).isZero();
+  }
+
+  @Test
+  void ipv6PoolAddsIfconfigIpv6AndTheAddressIsTakenOnlyAtPushTime() {
+    AddressPool pool = new AddressPool("10.8.0.0/24", "fd00:8::/64", java.util.Map.of());
+    Harness h = new Harness(serverConfig(), pool, true, 0, 4);
+    h.client.start();
+    h.runUntil(() -> h.server.size() == 1, 10_000 * MS);
+    assertThat(h.server.byPeerId(0).clientAddress()).as("no address before the push").isNull();
+    h.runUntil(h.client::connected, 60_000 * MS);
+
+    assertThat(h.client.pushReply)
+        .contains(
+            "ifconfig 10.8.0.2 255.255.255.0",
+            "ifconfig-ipv6 fd00:8:0:0:0:0:0:2/64 fd00:8:0:0:0:0:0:1");
+    Session<String> s = h.server.byPeerId(0);
+    assertThat(s.clientAddress6()).isEqualTo("fd00:8:0:0:0:0:0:2");
+
+    h.toServer(h.client.data.seal(DataPayload.occExit()));
+    assertThat(h.server.size()).isZero();
+    assertThat(pool.lease("next").ipv4Text()).as("released with the session").isEqualTo("10.8.0.2");
   }
 
   @Test

@@ -1,0 +1,80 @@
+package dev.braid.agent.openvpn.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AddressPoolTest {
+  @Test
+  void ipv6AddressHasTheSameHostNumberAsTheIpv4One() {
+    AddressPool pool = new AddressPool("10.8.0.0/24", "fd00:8::/64", Map.of());
+    assertThat(pool.serverAddress6()).isEqualTo("fd00:8:0:0:0:0:0:1");
+    assertThat(pool.prefixLength6()).isEqualTo(64);
+    AddressPool.Lease a = pool.lease("alice");
+    AddressPool.Lease b = pool.lease("bob");
+    assertThat(a.ipv4Text()).isEqualTo("10.8.0.2");
+    assertThat(a.ipv6()).isEqualTo("fd00:8:0:0:0:0:0:2");
+    assertThat(b.ipv4Text()).isEqualTo("10.8.0.3");
+    assertThat(b.ipv6()).isEqualTo("fd00:8:0:0:0:0:0:3");
+  }
+
+  @Test
+  void hostBitsOfTheIpv6NetworkAreIgnoredAndTheSmallerNetworkLimitsThePool() {
+    AddressPool pool = new AddressPool("10.8.0.0/24", "fd00:8::ff/124", Map.of());
+    assertThat(pool.serverAddress6()).isEqualTo("fd00:8:0:0:0:0:0:f1");
+    int leased = 0;
+    while (pool.lease(null) != null) {
+      leased++;
+    }
+    assertThat(leased).isEqualTo(14); // hosts 2..15 of the /124
+  }
+
+  @Test
+  void withoutIpv6LeasesCarryNone() {
+    AddressPool pool = new AddressPool("10.8.0.0/24");
+    assertThat(pool.hasIpv6()).isFalse();
+    assertThat(pool.lease("alice").ipv6()).isNull();
+  }
+
+  @Test
+  void fixedAddressGoesOnlyToItsCommonName() {
+    AddressPool pool =
+        new AddressPool("10.9.0.0/29", "fd00:9::/64", Map.of("carol", "10.9.0.2")); // .2-.6
+    assertThat(pool.lease("alice").ipv4Text()).isEqualTo("10.9.0.3");
+    AddressPool.Lease carol = pool.lease("carol");
+    assertThat(carol.ipv4Text()).isEqualTo("10.9.0.2");
+    assertThat(carol.ipv6()).isEqualTo("fd00:9:0:0:0:0:0:2");
+    pool.release(carol);
+    for (int i = 0; i < 3; i++) {
+      assertThat(pool.lease("dave" + i))
+          .as("lease %d", i)
+          .isNotNull()
+          .extracting(AddressPool.Lease::ipv4Text)
+          .isNotEqualTo("10.9.0.2");
+    }
+    assertThat(pool.lease("erin")).as("only carol's address is left").isNull();
+    assertThat(pool.lease("carol").ipv4Text()).isEqualTo("10.9.0.2");
+  }
+
+  @Test
+  void secondSessionOfAFixedNameGetsAnotherAddress() {
+    AddressPool pool = new AddressPool("10.9.0.0/24", null, Map.of("carol", "10.9.0.50"));
+    assertThat(pool.lease("carol").ipv4Text()).isEqualTo("10.9.0.50");
+    assertThat(pool.lease("carol").ipv4Text()).isEqualTo("10.9.0.2");
+  }
+
+  @Test
+  void fixedAddressMustBeAClientAddressOfThePool() {
+    assertThatThrownBy(() -> new AddressPool("10.9.0.0/24", null, Map.of("carol", "10.9.0.1")))
+        .hasMessageContaining("carol");
+    assertThatThrownBy(() -> new AddressPool("10.9.0.0/24", null, Map.of("carol", "10.10.0.5")))
+        .hasMessageContaining("not a client address");
+    assertThatThrownBy(
+            () ->
+                new AddressPool(
+                    "10.9.0.0/24", null, Map.of("carol", "10.9.0.5", "dave", "10.9.0.5")))
+        .hasMessageContaining("twice");
+  }
+}
