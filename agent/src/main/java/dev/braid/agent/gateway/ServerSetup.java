@@ -76,7 +76,8 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             defaults.transitionWindow(),
             defaults.tlsChunk(),
             List.copyOf(push),
-            defaults.wallSeconds());
+            defaults.wallSeconds(),
+            Duration.ofSeconds(config.renegotiateSeconds == null ? 0 : config.renegotiateSeconds));
     return new ServerSetup(server, new AddressPool(config.pools.ipv4, config.pools.ipv6, Map.of()));
   }
 

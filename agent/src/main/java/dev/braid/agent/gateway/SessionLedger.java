@@ -45,6 +45,16 @@ final class SessionLedger {
         s.paths().getFirst());
   }
 
+  void renegotiated(Session<?> s, int keyId, boolean byServer) {
+    LOG.info(
+        "session renegotiated: {} peer-id {} key id {} ({}, {} by the server so far)",
+        loopName,
+        s.peerId(),
+        keyId,
+        byServer ? "started by the server" : "started by the client",
+        s.serverRenegotiations());
+  }
+
   void closed(Session<?> s, String reason) {
     bytes.remove(s.peerId());
     Route route = new Route(owner, s.peerId());

@@ -35,6 +35,12 @@ public final class AgentConfigParser {
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+  /**
+   * Shortest renegotiation interval an agent accepts: a handshake per key must fit well inside it.
+   * The VPNGateway CRD asks for at least 60 s; a standalone agent (and its tests) may go lower.
+   */
+  static final int MIN_RENEGOTIATE_SECONDS = 5;
+
   private AgentConfigParser() {}
 
   /**
@@ -133,8 +139,8 @@ public final class AgentConfigParser {
     }
     if (k.present("renegotiateSeconds", c.renegotiateSeconds)
         && c.renegotiateSeconds != 0
-        && c.renegotiateSeconds < 60) {
-      k.add("renegotiateSeconds", "must be 0 (never) or at least 60");
+        && c.renegotiateSeconds < MIN_RENEGOTIATE_SECONDS) {
+      k.add("renegotiateSeconds", "must be 0 (never) or at least " + MIN_RENEGOTIATE_SECONDS);
     }
     checkSite(k, c);
     checkMultipath(k, c);

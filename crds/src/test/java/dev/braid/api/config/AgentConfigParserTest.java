@@ -85,6 +85,17 @@ class AgentConfigParserTest {
     assertThat(problems.getFirst().message()).contains("host bits set");
   }
 
+  @Test
+  void standaloneAgentMayRenegotiateEveryFewSecondsButNotConstantly() throws Exception {
+    assertThat(AgentConfigParser.parse(VALID + "renegotiateSeconds: 6\n", "f").renegotiateSeconds)
+        .isEqualTo(6);
+    assertThat(AgentConfigParser.parse(VALID + "renegotiateSeconds: 0\n", "f").renegotiateSeconds)
+        .isZero();
+    assertThat(assertProblems(VALID + "renegotiateSeconds: 4\n"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.path()).isEqualTo("renegotiateSeconds"));
+  }
+
   private static List<ConfigProblem> assertProblems(String text) {
     try {
       AgentConfigParser.parse(text, "f");

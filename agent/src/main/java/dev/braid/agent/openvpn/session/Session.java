@@ -71,6 +71,7 @@ public final class Session<P> {
   private long wrapEpoch = NO_WRAP_EPOCH;
   private long highestWrapId;
   private boolean wrapGapSeen;
+  private int serverRenegotiations;
 
   Session(
       ServerConfig config,
@@ -231,14 +232,43 @@ public final class Session<P> {
     if (p.opcode() == Opcode.CONTROL_SOFT_RESET_V1
         && p.messageId() == 0
         && state == State.ESTABLISHED) {
-      previous = current;
-      previous.retireAtNanos = nowNanos + config.transitionWindow().toNanos();
-      current = newKeyState(keyId, nowNanos);
-      current.reliable.send(Opcode.CONTROL_SOFT_RESET_V1.value(), new byte[0]);
+      softReset(keyId, nowNanos);
       return current;
     }
     out.drop(DropReason.UNKNOWN_KEY_ID);
     return null;
+  }
+
+  /**
+   * Starts key {@code keyId}: the current key becomes the previous one, still decrypting (and
+   * encrypting until the new keys are agreed) through the transition window, and our soft reset
+   * goes out as message 0 of the new key (an answer to the client's, or the start when ours).
+   */
+  private void softReset(int keyId, long nowNanos) {
+    previous = current;
+    previous.retireAtNanos = nowNanos + config.transitionWindow().toNanos();
+    current = newKeyState(keyId, nowNanos);
+    current.reliable.send(Opcode.CONTROL_SOFT_RESET_V1.value(), new byte[0]);
+  }
+
+  /** Key ids run 0, 1, ..., 7, then 1 again (0 only ever follows a hard reset). */
+  private static int nextKeyId(int keyId) {
+    return keyId == 7 ? 1 : keyId + 1;
+  }
+
+  /** When the current key is old enough to be renegotiated by us; MAX_VALUE if never. */
+  private long renegotiateAtNanos() {
+    if (state != State.ESTABLISHED
+        || config.renegotiate().isZero()
+        || current.phase != KeyState.Phase.KEYS_AGREED) {
+      return Long.MAX_VALUE;
+    }
+    return current.agreedNanos + config.renegotiate().toNanos();
+  }
+
+  /** Soft resets this server started because a key reached its age limit. */
+  public int serverRenegotiations() {
+    return serverRenegotiations;
   }
 
   /** Moves the key state forward as far as TLS plaintext allows. */
@@ -268,6 +298,10 @@ public final class Session<P> {
       ks.tls.writePlain(
           KeyMethod2.serverMessage(ks.serverRandom1, ks.serverRandom2, optionsString()));
       ks.phase = KeyState.Phase.KEYS_AGREED;
+      ks.agreedNanos = nowNanos;
+      if (ks.keyId != 0) {
+        out.event(new SessionEvent.Renegotiated(this, ks.keyId, ks.startedByServer));
+      }
     }
     if (ks.phase == KeyState.Phase.KEYS_AGREED) {
       if (ks.keyId == 0 && !pushed && ks.client.protoFlag(IV_PROTO_REQUEST_PUSH)) {
@@ -451,6 +485,23 @@ public final class Session<P> {
     if (previous != null && nowNanos >= previous.retireAtNanos) {
       previous = null;
     }
+    if (current.keyId != 0
+        && current.phase == KeyState.Phase.TLS
+        && nowNanos - current.startedNanos >= config.handWindow().toNanos()) {
+      close(
+          "renegotiation of key id "
+              + current.keyId
+              + " did not finish within "
+              + config.handWindow().toSeconds()
+              + " s",
+          out);
+      return;
+    }
+    if (nowNanos >= renegotiateAtNanos()) {
+      softReset(nextKeyId(current.keyId), nowNanos);
+      current.startedByServer = true;
+      serverRenegotiations++;
+    }
     for (KeyState ks : new KeyState[] {current, previous}) {
       if (ks != null) {
         flush(ks, nowNanos, out);
@@ -470,6 +521,10 @@ public final class Session<P> {
     if (state == State.HANDSHAKING) {
       wake = Math.min(wake, handshakeDeadlineNanos);
     }
+    if (current != null && current.keyId != 0 && current.phase == KeyState.Phase.TLS) {
+      wake = Math.min(wake, current.startedNanos + config.handWindow().toNanos());
+    }
+    wake = Math.min(wake, renegotiateAtNanos());
     for (KeyState ks : new KeyState[] {current, previous}) {
       if (ks != null) {
         wake = Math.min(wake, ks.reliable.nextWakeupNanos());

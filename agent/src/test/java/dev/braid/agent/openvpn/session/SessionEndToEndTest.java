@@ -240,6 +240,62 @@ class SessionEndToEndTest {
   }
 
   @Test
+  void serverRenegotiatesWhenTheKeyIsOldAndKeepsTheOldKeyThroughTheTransitionWindow() {
+    Harness h =
+        new Harness(
+            serverConfig().withRenegotiate(java.time.Duration.ofSeconds(6)),
+            new AddressPool("10.8.0.0/24"),
+            true,
+            0,
+            5);
+    h.connect();
+    long agreedAt = h.now;
+    Session<String> s = h.server.byPeerId(0);
+    var firstKey = h.client.data;
+    h.runUntil(() -> h.client.data != firstKey, h.now + 20_000 * MS);
+
+    assertThat(h.now - agreedAt).isBetween(6_000 * MS, 8_000 * MS);
+    assertThat(s.serverRenegotiations()).isEqualTo(1);
+    assertThat(h.events)
+        .anySatisfy(e -> assertThat(e).isEqualTo(new SessionEvent.Renegotiated(s, 1, true)));
+    h.toServer(h.client.data.seal(new byte[] {0x45, 1}));
+    assertThat(h.events).last().isInstanceOf(SessionEvent.TunPacket.class);
+    h.toServer(firstKey.seal(new byte[] {0x45, 0}));
+    assertThat(h.events)
+        .as("the old key still decrypts in the transition window")
+        .last()
+        .isInstanceOfSatisfying(
+            SessionEvent.TunPacket.class, t -> assertThat(t.packet()).containsExactly(0x45, 0));
+    assertThat(s.sendToClient(new byte[] {7}, h.now, h.out)).isTrue();
+    h.drainServer();
+    assertThat(h.client.received).as("sent with the new key").last().isEqualTo(new byte[] {7});
+
+    var secondKey = h.client.data;
+    h.runUntil(() -> h.client.data != secondKey, h.now + 20_000 * MS);
+    assertThat(s.serverRenegotiations()).isEqualTo(2);
+    assertThat(h.events).contains(new SessionEvent.Renegotiated(s, 2, true));
+    assertThat(s.isEstablished()).isTrue();
+  }
+
+  @Test
+  void withoutRenegotiateTheServerKeepsItsFirstKey() {
+    Harness h =
+        new Harness(
+            serverConfig().withRenegotiate(java.time.Duration.ZERO),
+            new AddressPool("10.8.0.0/24"),
+            true,
+            0,
+            6);
+    h.connect();
+    var firstKey = h.client.data;
+    long until = h.now + 30_000 * MS;
+    h.runUntil(() -> h.now >= until, until + 20_000 * MS);
+    assertThat(h.server.byPeerId(0).serverRenegotiations()).isZero();
+    assertThat(h.client.data).isSameAs(firstKey);
+    assertThat(h.events).noneMatch(e -> e instanceof SessionEvent.Renegotiated);
+  }
+
+  @Test
   void packetWithoutValidCookieCreatesNoSession() {
     Harness h = new Harness(true, 0, 4);
     h.client.start();
