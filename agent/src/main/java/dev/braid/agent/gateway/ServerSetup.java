@@ -43,7 +43,8 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             read("tls.certFile", tls.certFile),
             read("tls.keyFile", tls.keyFile),
             read("tls.caFile", tls.caFile),
-            tls.crlFile == null ? "" : read("tls.crlFile", tls.crlFile));
+            tls.crlFile == null ? "" : read("tls.crlFile", tls.crlFile),
+            tls.minVersion == null ? "1.2" : tls.minVersion);
     ServerConfig defaults = ServerConfig.defaults(wrap(tls), context);
     List<DataCipher> ciphers = new ArrayList<>();
     for (var c : config.ciphers) {

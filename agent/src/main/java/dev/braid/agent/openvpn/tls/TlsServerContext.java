@@ -20,14 +20,16 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The server's TLS configuration built from PEM material: certificate chain and PKCS#8 key, the
- * client CA and optional CRLs. Engines it creates demand a client certificate (TLS 1.2 and 1.3
- * only). Thread-safe.
+ * client CA and optional CRLs. Engines it creates demand a client certificate and speak TLS 1.3
+ * and, unless the minimum version is 1.3, TLS 1.2. Thread-safe.
  */
 public final class TlsServerContext {
   private final SSLContext context;
+  private final String[] protocols;
 
-  private TlsServerContext(SSLContext context) {
+  private TlsServerContext(SSLContext context, String[] protocols) {
     this.context = context;
+    this.protocols = protocols;
   }
 
   /**
@@ -39,6 +41,28 @@ public final class TlsServerContext {
   public static TlsServerContext fromPem(
       String certChainPem, String keyPem, String caPem, String crlPem)
       throws GeneralSecurityException {
+    return fromPem(certChainPem, keyPem, caPem, crlPem, "1.2");
+  }
+
+  /**
+   * @param certChainPem server certificate (first) and intermediates
+   * @param keyPem PKCS#8 "PRIVATE KEY" (RSA or EC)
+   * @param caPem trusted client CA certificates
+   * @param crlPem CRLs to check client certificates against; empty for no revocation checking
+   * @param minVersion lowest TLS version accepted, {@code 1.2} or {@code 1.3} (OpenVPN's {@code
+   *     tls-version-min})
+   */
+  public static TlsServerContext fromPem(
+      String certChainPem, String keyPem, String caPem, String crlPem, String minVersion)
+      throws GeneralSecurityException {
+    String[] protocols =
+        switch (minVersion) {
+          case "1.2" -> new String[] {"TLSv1.3", "TLSv1.2"};
+          case "1.3" -> new String[] {"TLSv1.3"};
+          default ->
+              throw new GeneralSecurityException(
+                  "tls.minVersion must be 1.2 or 1.3, not " + minVersion);
+        };
     CertificateFactory cf = CertificateFactory.getInstance("X.509");
     List<X509Certificate> chain = certificates(cf, certChainPem);
     if (chain.isEmpty()) {
@@ -73,7 +97,7 @@ public final class TlsServerContext {
         kmf.getKeyManagers(),
         new ClientCertificateTrust[] {new ClientCertificateTrust(cas, crls)},
         null);
-    return new TlsServerContext(ctx);
+    return new TlsServerContext(ctx, protocols);
   }
 
   /** A server engine requiring a client certificate. */
@@ -82,7 +106,7 @@ public final class TlsServerContext {
     e.setUseClientMode(false);
     SSLParameters p = e.getSSLParameters();
     p.setNeedClientAuth(true);
-    p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+    p.setProtocols(protocols.clone());
     e.setSSLParameters(p);
     return e;
   }
