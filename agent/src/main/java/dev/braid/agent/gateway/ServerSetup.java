@@ -79,7 +79,12 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             List.copyOf(push),
             defaults.wallSeconds(),
             Duration.ofSeconds(config.renegotiateSeconds == null ? 0 : config.renegotiateSeconds));
-    return new ServerSetup(server, new AddressPool(config.pools.ipv4, config.pools.ipv6, Map.of()));
+    return new ServerSetup(
+        server,
+        new AddressPool(
+            config.pools.ipv4,
+            config.pools.ipv6,
+            config.pools.fixedAddresses == null ? Map.of() : config.pools.fixedAddresses));
   }
 
   private static ControlWrap wrap(AgentConfig.Tls tls) throws IOException {

@@ -13,14 +13,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
  * A gateway node and client namespaces for agent ITs: namespace "node" runs the real agent main (a
  * child JVM on the test classpath, through {@code ip netns exec}); client namespace i reaches it
  * over its own veth pair at {@code 10.77.i.1} and {@code fd77:i::1}. Two agents run: tls-crypt on
- * port 1194 (pools 10.8.0.0/24 and fd00:8::/64), tls-auth on 1195 (pool 10.9.0.0/24). The PKI holds
- * good client certificates, one from another CA, one expired, and a wrong tls-crypt key.
+ * port 1194 (pools 10.8.0.0/24 and fd00:8::/64, carol fixed at 10.8.0.77), tls-auth on 1195 (pool
+ * 10.9.0.0/24). The PKI holds good client certificates, one from another CA, one expired, and a
+ * wrong tls-crypt key.
  */
 final class AgentFixture implements AutoCloseable {
   static final int CRYPT_PORT = 1194;
@@ -29,6 +31,9 @@ final class AgentFixture implements AutoCloseable {
   static final String AUTH_GATEWAY = "10.9.0.1";
   static final String CRYPT_POOL6 = "fd00:8::/64";
   static final String CRYPT_GATEWAY6 = "fd00:8::1";
+
+  /** carol's fixed tunnel address on the tls-crypt agent. */
+  static final String CAROL_FIXED = "10.8.0.77";
 
   final Path dir;
   final NetNs node;
@@ -67,11 +72,13 @@ final class AgentFixture implements AutoCloseable {
               9464,
               "10.8.0.0/24",
               CRYPT_POOL6,
+              Map.of("carol", CAROL_FIXED),
               "tls-crypt",
               "tc.key",
               cryptExtraYaml);
       authAgent =
-          startAgent("auth", AUTH_PORT, 9465, "10.9.0.0/24", null, "tls-auth", "ta.key", "");
+          startAgent(
+              "auth", AUTH_PORT, 9465, "10.9.0.0/24", null, Map.of(), "tls-auth", "ta.key", "");
     } catch (Exception e) {
       close();
       throw e;
@@ -110,6 +117,7 @@ final class AgentFixture implements AutoCloseable {
       int httpPort,
       String pool,
       String pool6,
+      Map<String, String> fixed,
       String wrap,
       String keyFile,
       String extraYaml)
@@ -122,6 +130,7 @@ final class AgentFixture implements AutoCloseable {
             "UDP, TCP",
             pool,
             pool6,
+            fixed,
             wrap,
             keyFile,
             httpPort,

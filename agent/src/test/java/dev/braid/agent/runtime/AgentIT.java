@@ -2,6 +2,7 @@ package dev.braid.agent.runtime;
 
 import static dev.braid.agent.runtime.AgentFixture.AUTH_GATEWAY;
 import static dev.braid.agent.runtime.AgentFixture.AUTH_PORT;
+import static dev.braid.agent.runtime.AgentFixture.CAROL_FIXED;
 import static dev.braid.agent.runtime.AgentFixture.CRYPT_GATEWAY;
 import static dev.braid.agent.runtime.AgentFixture.CRYPT_GATEWAY6;
 import static dev.braid.agent.runtime.AgentFixture.CRYPT_PORT;
@@ -75,6 +76,19 @@ class AgentIT {
         System.out.println("ping -6 through the tunnel of client " + i + ":\n" + out);
         assertThat(out).contains(" 0% packet loss");
       }
+    }
+  }
+
+  @Test
+  void clientWithAFixedAddressGetsItWhileOthersGetPoolAddresses() throws Exception {
+    try (WatchedProcess bob = f.client(1, v4(1), CRYPT_PORT, "udp", "bob", TLS_CRYPT);
+        WatchedProcess carol = f.client(2, v4(2), CRYPT_PORT, "udp", "carol", TLS_CRYPT)) {
+      awaitConnected(bob);
+      awaitConnected(carol);
+      assertThat(tunnelAddress(2)).isEqualTo(CAROL_FIXED);
+      assertThat(tunnelAddress(1)).isNotEqualTo(CAROL_FIXED).startsWith("10.8.0.");
+      ping(2, CRYPT_GATEWAY, 3);
+      ping(1, CAROL_FIXED, 3);
     }
   }
 

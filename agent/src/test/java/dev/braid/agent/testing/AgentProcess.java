@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Starting the real agent main in tests and benchmarks: writes a config document with the given PKI
@@ -36,7 +38,8 @@ public final class AgentProcess {
       String keyFile,
       int httpPort)
       throws IOException {
-    return writeConfig(file, pki, port, transports, pool, null, wrap, keyFile, httpPort, "");
+    return writeConfig(
+        file, pki, port, transports, pool, null, Map.of(), wrap, keyFile, httpPort, "");
   }
 
   /**
@@ -44,6 +47,7 @@ public final class AgentProcess {
    *
    * @param transports e.g. {@code UDP} or {@code UDP, TCP}
    * @param pool6 IPv6 tunnel pool, or null for none
+   * @param fixed fixed IPv4 tunnel addresses by certificate common name
    * @param wrap {@code tls-crypt}, {@code tls-auth} or {@code none}
    * @param keyFile the control-channel key's file name inside {@code pki}
    * @param extraYaml further top-level lines, e.g. {@code renegotiateSeconds: 6}
@@ -55,6 +59,7 @@ public final class AgentProcess {
       String transports,
       String pool,
       String pool6,
+      Map<String, String> fixed,
       String wrap,
       String keyFile,
       int httpPort,
@@ -90,7 +95,14 @@ public final class AgentProcess {
                 port,
                 transports,
                 pool,
-                pool6 == null ? "" : "  ipv6: " + pool6,
+                (pool6 == null ? "" : "  ipv6: " + pool6 + "\n")
+                    + (fixed.isEmpty()
+                        ? ""
+                        : "  fixedAddresses: {"
+                            + fixed.entrySet().stream()
+                                .map(e -> e.getKey() + ": " + e.getValue())
+                                .collect(Collectors.joining(", "))
+                            + "}"),
                 pki,
                 keyFile,
                 wrap,

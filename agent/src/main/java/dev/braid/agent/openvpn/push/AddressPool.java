@@ -171,11 +171,41 @@ public final class AddressPool {
     byte[] b = new byte[16];
     int n = Math.min(16, raw.length);
     System.arraycopy(raw, raw.length - n, b, 16 - n, n);
-    try {
-      return InetAddress.getByAddress(b).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e); // 16 bytes are always an address
+    return toString6(b);
+  }
+
+  /** RFC 5952 text: lower-case hex, the first longest run of two or more zero groups as "::". */
+  static String toString6(byte[] address) {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = (address[2 * i] & 0xFF) << 8 | address[2 * i + 1] & 0xFF;
     }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[i]));
+    }
+    return text.toString();
   }
 
   public static String toString(int address) {

@@ -10,20 +10,20 @@ class AddressPoolTest {
   @Test
   void ipv6AddressHasTheSameHostNumberAsTheIpv4One() {
     AddressPool pool = new AddressPool("10.8.0.0/24", "fd00:8::/64", Map.of());
-    assertThat(pool.serverAddress6()).isEqualTo("fd00:8:0:0:0:0:0:1");
+    assertThat(pool.serverAddress6()).isEqualTo("fd00:8::1");
     assertThat(pool.prefixLength6()).isEqualTo(64);
     AddressPool.Lease a = pool.lease("alice");
     AddressPool.Lease b = pool.lease("bob");
     assertThat(a.ipv4Text()).isEqualTo("10.8.0.2");
-    assertThat(a.ipv6()).isEqualTo("fd00:8:0:0:0:0:0:2");
+    assertThat(a.ipv6()).isEqualTo("fd00:8::2");
     assertThat(b.ipv4Text()).isEqualTo("10.8.0.3");
-    assertThat(b.ipv6()).isEqualTo("fd00:8:0:0:0:0:0:3");
+    assertThat(b.ipv6()).isEqualTo("fd00:8::3");
   }
 
   @Test
   void hostBitsOfTheIpv6NetworkAreIgnoredAndTheSmallerNetworkLimitsThePool() {
     AddressPool pool = new AddressPool("10.8.0.0/24", "fd00:8::ff/124", Map.of());
-    assertThat(pool.serverAddress6()).isEqualTo("fd00:8:0:0:0:0:0:f1");
+    assertThat(pool.serverAddress6()).isEqualTo("fd00:8::f1");
     int leased = 0;
     while (pool.lease(null) != null) {
       leased++;
@@ -45,7 +45,7 @@ class AddressPoolTest {
     assertThat(pool.lease("alice").ipv4Text()).isEqualTo("10.9.0.3");
     AddressPool.Lease carol = pool.lease("carol");
     assertThat(carol.ipv4Text()).isEqualTo("10.9.0.2");
-    assertThat(carol.ipv6()).isEqualTo("fd00:9:0:0:0:0:0:2");
+    assertThat(carol.ipv6()).isEqualTo("fd00:9::2");
     pool.release(carol);
     for (int i = 0; i < 3; i++) {
       assertThat(pool.lease("dave" + i))
@@ -76,5 +76,16 @@ class AddressPoolTest {
                 new AddressPool(
                     "10.9.0.0/24", null, Map.of("carol", "10.9.0.5", "dave", "10.9.0.5")))
         .hasMessageContaining("twice");
+  }
+
+  @Test
+  void ipv6TextIsTheShortRfc5952Form() throws Exception {
+    for (String text :
+        new String[] {
+          "fd00:8::2", "::", "::1", "fd00::", "2001:db8:0:1:1:1:1:1", "2001:0:0:1::1", "1::2:0:0:3"
+        }) {
+      byte[] raw = java.net.InetAddress.getByName(text).getAddress();
+      assertThat(AddressPool.toString6(raw)).isEqualTo(text);
+    }
   }
 }

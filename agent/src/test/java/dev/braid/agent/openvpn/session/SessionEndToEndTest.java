@@ -186,15 +186,24 @@ class SessionEndToEndTest {
     h.runUntil(h.client::connected, 60_000 * MS);
 
     assertThat(h.client.pushReply)
-        .contains(
-            "ifconfig 10.8.0.2 255.255.255.0",
-            "ifconfig-ipv6 fd00:8:0:0:0:0:0:2/64 fd00:8:0:0:0:0:0:1");
+        .contains("ifconfig 10.8.0.2 255.255.255.0", "ifconfig-ipv6 fd00:8::2/64 fd00:8::1");
     Session<String> s = h.server.byPeerId(0);
-    assertThat(s.clientAddress6()).isEqualTo("fd00:8:0:0:0:0:0:2");
+    assertThat(s.clientAddress6()).isEqualTo("fd00:8::2");
 
     h.toServer(h.client.data.seal(DataPayload.occExit()));
     assertThat(h.server.size()).isZero();
     assertThat(pool.lease("next").ipv4Text()).as("released with the session").isEqualTo("10.8.0.2");
+  }
+
+  @Test
+  void clientWithAFixedAddressGetsItByTheCommonNameOfItsCertificate() {
+    AddressPool pool =
+        new AddressPool("10.8.0.0/24", "fd00:8::/64", java.util.Map.of("alice", "10.8.0.77"));
+    Harness h = new Harness(serverConfig(), pool, true, 0, 7);
+    h.connect();
+    assertThat(h.client.pushReply)
+        .contains("ifconfig 10.8.0.77 255.255.255.0", "ifconfig-ipv6 fd00:8::4d/64");
+    assertThat(pool.lease("bob").ipv4Text()).isEqualTo("10.8.0.2");
   }
 
   @Test
