@@ -247,13 +247,7 @@ class VPNGatewayReconcilerIT {
             GatewayNames.config("move"),
             c -> c.getData().get(AgentConfigParser.FILE_NAME).contains("10.96.0.0/12"));
     assertThat(reloaded).isNotNull();
-    assertThat(
-            hash(
-                admin
-                    .resources(DaemonSet.class)
-                    .inNamespace(ns)
-                    .withName(GatewayNames.agent("move"))
-                    .get()))
+    assertThat(hash(daemonSet(ns, "move")))
         .as("routes are reloaded in place, pods keep running")
         .isEqualTo(firstHash);
 
@@ -289,14 +283,7 @@ class VPNGatewayReconcilerIT {
     AgentConfig parsed =
         AgentConfigParser.parse(config.getData().get(AgentConfigParser.FILE_NAME), "cm");
     assertThat(parsed.pools.fixedAddresses).containsExactly(Map.entry("carol", "10.8.0.50"));
-    assertThat(
-            hash(
-                admin
-                    .resources(DaemonSet.class)
-                    .inNamespace(ns)
-                    .withName(GatewayNames.agent("office"))
-                    .get()))
-        .isEqualTo(hash(first));
+    assertThat(hash(daemonSet(ns, "office"))).isEqualTo(hash(first));
   }
 
   @Test
@@ -541,6 +528,14 @@ class VPNGatewayReconcilerIT {
         .filter(l -> l.contains("kind=\"VPNGateway\""))
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  private static DaemonSet daemonSet(String ns, String gateway) {
+    return admin
+        .resources(DaemonSet.class)
+        .inNamespace(ns)
+        .withName(GatewayNames.agent(gateway))
+        .get();
   }
 
   private static <T extends HasMetadata> T awaitObject(Class<T> kind, String ns, String name) {
