@@ -76,19 +76,37 @@ public final class AddressPool {
       this.hosts = (int) Math.min(hosts4, hosts6);
     }
     used.set(1); // the server
+    fix(fixed);
+  }
+
+  /**
+   * Replaces the fixed addresses (a config reload): from now on each goes only to its common name.
+   * Sessions keep what they hold; a newly fixed address still held by another client goes to its
+   * name once released. All or nothing: a bad entry changes nothing.
+   *
+   * @throws IllegalArgumentException naming the entry that is not a client address of the pool or
+   *     repeats another's address
+   */
+  public synchronized void fix(Map<String, String> fixed) {
+    BitSet nextReserved = new BitSet();
+    Map<String, Integer> nextHosts = new HashMap<>();
     fixed.forEach(
         (cn, address) -> {
           int host = toInt(address) - network;
           if (host < 2 || host > hosts) {
             throw new IllegalArgumentException(
-                "fixed address " + address + " of " + cn + " is not a client address of " + ipv4);
+                "fixed address " + address + " of " + cn + " is not a client address of the pool");
           }
-          if (reserved.get(host)) {
+          if (nextReserved.get(host)) {
             throw new IllegalArgumentException("fixed address " + address + " is given twice");
           }
-          reserved.set(host);
-          fixedHosts.put(cn, host);
+          nextReserved.set(host);
+          nextHosts.put(cn, host);
         });
+    reserved.clear();
+    reserved.or(nextReserved);
+    fixedHosts.clear();
+    fixedHosts.putAll(nextHosts);
   }
 
   public String serverAddress() {

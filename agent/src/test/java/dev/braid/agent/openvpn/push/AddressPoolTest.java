@@ -66,6 +66,17 @@ class AddressPoolTest {
   }
 
   @Test
+  void fixedAddressesCanBeReplacedLiveAndABadSetChangesNothing() {
+    AddressPool pool = new AddressPool("10.9.0.0/24", null, Map.of("carol", "10.9.0.50"));
+    assertThatThrownBy(() -> pool.fix(Map.of("dave", "10.9.0.60", "erin", "10.10.0.1")))
+        .hasMessageContaining("10.10.0.1");
+    assertThat(pool.lease("dave").ipv4Text()).isEqualTo("10.9.0.2");
+    pool.fix(Map.of("dave", "10.9.0.60"));
+    assertThat(pool.lease("dave").ipv4Text()).isEqualTo("10.9.0.60");
+    assertThat(pool.lease("carol").ipv4Text()).as("no longer fixed").isEqualTo("10.9.0.3");
+  }
+
+  @Test
   void fixedAddressMustBeAClientAddressOfThePool() {
     assertThatThrownBy(() -> new AddressPool("10.9.0.0/24", null, Map.of("carol", "10.9.0.1")))
         .hasMessageContaining("carol");
