@@ -65,7 +65,7 @@ final class SessionLedger {
         "session closed: {} peer-id {} tunnel {} from {}: {}",
         loopName,
         s.peerId(),
-        s.clientAddress(),
+        s.clientAddress() == null ? "(none yet)" : String.join(" ", tunnelAddresses(s)),
         s.paths().isEmpty() ? "?" : s.paths().getFirst(),
         reason);
   }

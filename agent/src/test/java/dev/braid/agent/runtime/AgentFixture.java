@@ -135,6 +135,11 @@ final class AgentFixture implements AutoCloseable {
             keyFile,
             httpPort,
             extraYaml);
+    if (name.equals("auth")) {
+      // the tls-auth agent also refuses TLS 1.2
+      Files.writeString(
+          config, Files.readString(config).replace("tls:\n", "tls:\n  minVersion: \"1.3\"\n"));
+    }
     WatchedProcess agent =
         node.start(
             dir.resolve(name + "-agent.log"),

@@ -113,6 +113,23 @@ class AgentIT {
     try (WatchedProcess c = f.client(1, v4(1), AUTH_PORT, "udp", "bob", "tls-auth ta.key 1")) {
       awaitConnected(c);
       ping(1, AUTH_GATEWAY, 3);
+      assertThat(c.output()).contains("Control Channel: TLSv1.3");
+    }
+  }
+
+  @Test
+  void tlsMinimumOneThreeRefusesAClientCappedAtOneTwo() throws Exception {
+    int mark = f.authAgent.lineCount();
+    try (WatchedProcess c =
+        f.client(1, v4(1), AUTH_PORT, "udp", "bob", "tls-auth ta.key 1", "tls-version-max 1.2")) {
+      String line =
+          f.authAgent.awaitFrom(
+              mark, l -> l.contains("session closed") && l.contains("TLS"), CONNECT_MS);
+      System.out.println("TLS 1.2 client refused: " + line);
+      assertThat(line)
+          .as("agent log:\n%s\nclient log:\n%s", f.authAgent.output(), c.output())
+          .isNotNull();
+      assertThat(c.output()).doesNotContain("Initialization Sequence Completed");
     }
   }
 
