@@ -24,8 +24,9 @@ public final class AddressPool {
    *
    * @param ipv4 the IPv4 address as an int
    * @param ipv6 the IPv6 address in text form, or null without an IPv6 network
+   * @param commonName the client it was leased to, or null
    */
-  public record Lease(int ipv4, String ipv6) {
+  public record Lease(int ipv4, String ipv6, String commonName) {
     public String ipv4Text() {
       return AddressPool.toString(ipv4);
     }
@@ -37,6 +38,7 @@ public final class AddressPool {
   private final BigInteger network6;
   private final int prefix6;
   private final BitSet used = new BitSet();
+  private final Map<Integer, Lease> holders = new HashMap<>();
   private final BitSet reserved = new BitSet();
   private final Map<String, Integer> fixedHosts = new HashMap<>();
 
@@ -146,28 +148,43 @@ public final class AddressPool {
   }
 
   /**
-   * Allocates the addresses of a client: its fixed ones if {@code commonName} has them and they are
-   * free, otherwise the next free ones; null if the pool is exhausted.
+   * Allocates the addresses of a client: its fixed ones if {@code commonName} has them, otherwise
+   * the next free ones; null if the pool is exhausted. A fixed address still held by an earlier
+   * session of the same name (a client that restarted without saying goodbye) passes to the new
+   * one, as OpenVPN hands a reconnecting common name its address; releasing the old lease then
+   * leaves it with the new holder.
    */
   public synchronized Lease lease(String commonName) {
     Integer fixed = commonName == null ? null : fixedHosts.get(commonName);
-    int host = fixed != null && !used.get(fixed) ? fixed : freeHost();
+    int host;
+    if (fixed != null && (!used.get(fixed) || commonName.equals(holders.get(fixed).commonName()))) {
+      host = fixed;
+    } else {
+      host = freeHost();
+    }
     if (host < 0) {
       return null;
     }
     used.set(host);
-    return new Lease(network + host, network6 == null ? null : host6(host));
+    Lease lease = new Lease(network + host, network6 == null ? null : host6(host), commonName);
+    holders.put(host, lease);
+    return lease;
   }
 
   public synchronized void release(int address) {
     int host = address - network;
     if (host >= 2 && host <= hosts) {
       used.clear(host);
+      holders.remove(host);
     }
   }
 
-  public void release(Lease lease) {
-    release(lease.ipv4());
+  /** Frees the lease's addresses unless they have passed to a newer lease. */
+  public synchronized void release(Lease lease) {
+    int host = lease.ipv4() - network;
+    if (holders.get(host) == lease) { // identity: an equal lease may be a newer holder
+      release(lease.ipv4());
+    }
   }
 
   private int freeHost() {

@@ -59,9 +59,28 @@ class AddressPoolTest {
   }
 
   @Test
-  void secondSessionOfAFixedNameGetsAnotherAddress() {
-    AddressPool pool = new AddressPool("10.9.0.0/24", null, Map.of("carol", "10.9.0.50"));
-    assertThat(pool.lease("carol").ipv4Text()).isEqualTo("10.9.0.50");
+  void newSessionOfAFixedNameTakesTheAddressOverAndTheOldReleaseLeavesItHeld() {
+    AddressPool pool = new AddressPool("10.9.0.0/29", null, Map.of("carol", "10.9.0.2")); // .2-.6
+    AddressPool.Lease old = pool.lease("carol");
+    AddressPool.Lease current = pool.lease("carol");
+    assertThat(current.ipv4Text()).isEqualTo("10.9.0.2");
+    pool.release(old);
+    pool.fix(Map.of()); // .2 may now go to anyone, if it were free
+    for (int i = 0; i < 4; i++) {
+      assertThat(pool.lease("dave" + i).ipv4Text()).isNotEqualTo("10.9.0.2");
+    }
+    assertThat(pool.lease("erin")).as(".2 is still held by carol's current session").isNull();
+    pool.release(current);
+    assertThat(pool.lease("erin").ipv4Text()).isEqualTo("10.9.0.2");
+  }
+
+  @Test
+  void dynamicAddressIsNotTakenOverByAnotherName() {
+    AddressPool pool = new AddressPool("10.9.0.0/29", null, Map.of());
+    AddressPool.Lease alice = pool.lease("alice"); // .2
+    pool.fix(Map.of("carol", "10.9.0.2"));
+    assertThat(pool.lease("carol").ipv4Text()).isEqualTo("10.9.0.3");
+    pool.release(alice);
     assertThat(pool.lease("carol").ipv4Text()).isEqualTo("10.9.0.2");
   }
 
