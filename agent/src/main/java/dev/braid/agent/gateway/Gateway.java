@@ -124,6 +124,20 @@ public final class Gateway implements Engine.Handlers {
    * are; the caller refuses changes to those.
    */
   public void apply(ServerConfig next) {
+    apply(next, null);
+  }
+
+  /**
+   * Like {@link #apply(ServerConfig)}, and first replaces the pool's fixed client addresses (by
+   * certificate common name) unless {@code fixedAddresses} is null. A bad map changes nothing.
+   *
+   * @throws IllegalArgumentException naming the entry that is not a client address of the pool or
+   *     repeats another's address
+   */
+  public void apply(ServerConfig next, Map<String, String> fixedAddresses) {
+    if (fixedAddresses != null) {
+      pool.fix(fixedAddresses);
+    }
     tcpConfig = forTcp(next);
     config = next;
     for (int w = 0; w < workers.size(); w++) {

@@ -18,6 +18,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns the agent config document into the server's protocol settings: reads the PKI and the
@@ -26,7 +27,7 @@ import java.util.List;
  * DNS.
  *
  * @param server the protocol settings
- * @param pool the IPv4 tunnel pool (the gateway takes its first address)
+ * @param pool the tunnel pool, IPv4 and optionally IPv6 (the gateway takes the first addresses)
  */
 public record ServerSetup(ServerConfig server, AddressPool pool) {
   /**
@@ -44,7 +45,8 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             read("tls.certFile", tls.certFile),
             read("tls.keyFile", tls.keyFile),
             read("tls.caFile", tls.caFile),
-            tls.crlFile == null ? "" : read("tls.crlFile", tls.crlFile));
+            tls.crlFile == null ? "" : read("tls.crlFile", tls.crlFile),
+            tls.minVersion == null ? "1.2" : tls.minVersion);
     ServerConfig defaults = ServerConfig.defaults(wrap(tls), context);
     List<DataCipher> ciphers = new ArrayList<>();
     for (var c : config.ciphers) {
@@ -78,8 +80,14 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             defaults.transitionWindow(),
             defaults.tlsChunk(),
             List.copyOf(push),
-            defaults.wallSeconds());
-    return new ServerSetup(server, new AddressPool(config.pools.ipv4));
+            defaults.wallSeconds(),
+            Duration.ofSeconds(config.renegotiateSeconds == null ? 0 : config.renegotiateSeconds));
+    return new ServerSetup(
+        server,
+        new AddressPool(
+            config.pools.ipv4,
+            config.pools.ipv6,
+            config.pools.fixedAddresses == null ? Map.of() : config.pools.fixedAddresses));
   }
 
   private static ControlWrap wrap(AgentConfig.Tls tls) throws IOException {

@@ -35,31 +35,55 @@ final class SessionLedger {
   void established(Session<?> s) {
     handshakes++;
     bytes.put(s.peerId(), new long[2]);
-    routes.put(
-        TunnelAddress.of(InetAddress.ofLiteral(s.clientAddress())), new Route(owner, s.peerId()));
+    Route route = new Route(owner, s.peerId());
+    for (String address : tunnelAddresses(s)) {
+      routes.put(TunnelAddress.of(InetAddress.ofLiteral(address)), route);
+    }
     X509Certificate cert = s.clientCertificate();
     LOG.info(
         "session established: {} peer-id {} tunnel {} from {} ({})",
         loopName,
         s.peerId(),
-        s.clientAddress(),
+        String.join(" ", tunnelAddresses(s)),
         s.paths().getFirst(),
         cert == null ? "no certificate" : cert.getSubjectX500Principal().getName());
   }
 
+  void renegotiated(Session<?> s, int keyId, boolean byServer) {
+    LOG.info(
+        "session renegotiated: {} peer-id {} key id {} ({}, {} by the server so far)",
+        loopName,
+        s.peerId(),
+        keyId,
+        byServer ? "started by the server" : "started by the client",
+        s.serverRenegotiations());
+  }
+
   void closed(Session<?> s, String reason) {
     bytes.remove(s.peerId());
-    if (s.clientAddress() != null) {
-      routes.remove(
-          TunnelAddress.of(InetAddress.ofLiteral(s.clientAddress())), new Route(owner, s.peerId()));
+    Route route = new Route(owner, s.peerId());
+    for (String address : tunnelAddresses(s)) {
+      routes.remove(TunnelAddress.of(InetAddress.ofLiteral(address)), route);
     }
     LOG.info(
         "session closed: {} peer-id {} tunnel {} from {}: {}",
         loopName,
         s.peerId(),
-        s.clientAddress(),
+        s.clientAddress() == null ? "(none yet)" : String.join(" ", tunnelAddresses(s)),
         s.paths().isEmpty() ? "?" : s.paths().getFirst(),
         reason);
+  }
+
+  /** The session's IPv4 and (if any) IPv6 tunnel addresses. */
+  private static List<String> tunnelAddresses(Session<?> s) {
+    List<String> all = new ArrayList<>(2);
+    if (s.clientAddress() != null) {
+      all.add(s.clientAddress());
+    }
+    if (s.clientAddress6() != null) {
+      all.add(s.clientAddress6());
+    }
+    return all;
   }
 
   void fromClient(int peerId, int length) {
@@ -92,6 +116,7 @@ final class SessionLedger {
               transport,
               s.peerId(),
               s.clientAddress(),
+              s.clientAddress6(),
               s.commonName(),
               s.cipher(),
               s.establishedWallSeconds(),

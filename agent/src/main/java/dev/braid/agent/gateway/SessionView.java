@@ -8,7 +8,8 @@ import java.util.List;
  * @param owner the worker that owns it (the worker count for the TCP loop)
  * @param transport {@code UDP} or {@code TCP}
  * @param peerId its DATA_V2 peer-id
- * @param tunnelAddress the client's tunnel address
+ * @param tunnelAddress the client's IPv4 tunnel address (null until established)
+ * @param tunnelAddress6 the client's IPv6 tunnel address, or null
  * @param commonName the client certificate's common name, or null before its TLS handshake
  * @param cipher the agreed data-channel cipher, or null before
  * @param establishedWallSeconds wall-clock second it was established, or 0 before
@@ -23,6 +24,7 @@ public record SessionView(
     String transport,
     int peerId,
     String tunnelAddress,
+    String tunnelAddress6,
     String commonName,
     String cipher,
     long establishedWallSeconds,

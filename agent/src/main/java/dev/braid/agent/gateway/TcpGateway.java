@@ -283,6 +283,8 @@ final class TcpGateway implements Runnable {
           }
         }
         case SessionEvent.Established est -> ledger.established(est.session());
+        case SessionEvent.Renegotiated r ->
+            ledger.renegotiated(r.session(), r.keyId(), r.byServer());
         case SessionEvent.Closed c -> ledger.closed(c.session(), c.reason());
       }
     }

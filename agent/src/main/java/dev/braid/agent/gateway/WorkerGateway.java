@@ -139,6 +139,8 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
           ledger.fromClient(t.session().peerId(), t.packet().length);
         }
         case SessionEvent.Established est -> ledger.established(est.session());
+        case SessionEvent.Renegotiated r ->
+            ledger.renegotiated(r.session(), r.keyId(), r.byServer());
         case SessionEvent.Closed c -> ledger.closed(c.session(), c.reason());
       }
     }

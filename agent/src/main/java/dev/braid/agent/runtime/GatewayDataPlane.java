@@ -75,11 +75,13 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
       if (config.listen.transports.contains(Transport.TCP)) {
         gateway.startTcp(openTcpListener(engine.port(), namespace));
       }
+      List<String> tunAddresses = new ArrayList<>();
+      tunAddresses.add(setup.pool().serverAddress() + "/" + setup.pool().prefixLength());
+      if (setup.pool().hasIpv6()) {
+        tunAddresses.add(setup.pool().serverAddress6() + "/" + setup.pool().prefixLength6());
+      }
       TunAddressing.configure(
-          namespace,
-          engine.tunName(),
-          List.of(setup.pool().serverAddress() + "/" + setup.pool().prefixLength()),
-          config.mtu == null ? 1500 : config.mtu);
+          namespace, engine.tunName(), tunAddresses, config.mtu == null ? 1500 : config.mtu);
     } catch (IOException | RuntimeException e) {
       try {
         gateway.stopTcp();
@@ -129,7 +131,11 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
               + " at restart (the operator rolls the pod for them)");
     }
     ServerConfig server = ServerSetup.from(next).server();
-    gateway.apply(server);
+    gateway.apply(
+        server,
+        next.pools == null || next.pools.fixedAddresses == null
+            ? Map.of()
+            : next.pools.fixedAddresses);
     LOG.info(
         "config reloaded without dropping sessions: new sessions get routes {}, DNS {}, ciphers"
             + " {}, keepalive {}/{} s; TLS material re-read for new handshakes{}",
@@ -184,6 +190,9 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     s.commonName = v.commonName();
     s.peerId = v.peerId();
     s.tunnelAddresses.add(v.tunnelAddress());
+    if (v.tunnelAddress6() != null) {
+      s.tunnelAddresses.add(v.tunnelAddress6());
+    }
     s.cipher = v.cipher();
     if (v.establishedWallSeconds() > 0) {
       s.since = Instant.ofEpochSecond(v.establishedWallSeconds()).toString();

@@ -17,12 +17,17 @@ final class TunAddressing {
   /**
    * @param namespace run inside this named network namespace ({@code ip -n}), or null
    * @param device the TUN device
-   * @param cidrs addresses with prefix, e.g. {@code 10.8.0.1/24}
+   * @param cidrs addresses with prefix, e.g. {@code 10.8.0.1/24} or {@code fd00:8::1/64}
    */
   static void configure(String namespace, String device, List<String> cidrs, int mtu)
       throws IOException {
     for (String cidr : cidrs) {
-      ip(namespace, "addr", "replace", cidr, "dev", device);
+      if (cidr.contains(":")) {
+        // No duplicate detection on a point-to-point TUN: the address must work at once.
+        ip(namespace, "addr", "replace", cidr, "dev", device, "nodad");
+      } else {
+        ip(namespace, "addr", "replace", cidr, "dev", device);
+      }
     }
     ip(namespace, "link", "set", "dev", device, "mtu", Integer.toString(mtu), "up");
   }

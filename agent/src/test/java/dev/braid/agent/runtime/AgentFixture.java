@@ -21,14 +21,20 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * A gateway node and client namespaces for agent ITs: namespace "node" runs the real agent main (a
  * child JVM on the test classpath, through {@code ip netns exec}); client namespace i reaches it
  * over its own veth pair at {@code 10.77.i.1} and {@code fd77:i::1}. Two agents run: tls-crypt on
- * port 1194 (pool 10.8.0.0/24), tls-auth on 1195 (pool 10.9.0.0/24). The PKI holds good client
- * certificates, one from another CA, one expired, and a wrong tls-crypt key.
+ * port 1194 (pools 10.8.0.0/24 and fd00:8::/64, carol fixed at 10.8.0.77), tls-auth on 1195 (pool
+ * 10.9.0.0/24). The PKI holds good client certificates, one from another CA, one expired, and a
+ * wrong tls-crypt key.
  */
 final class AgentFixture implements AutoCloseable {
   static final int CRYPT_PORT = 1194;
   static final int AUTH_PORT = 1195;
   static final String CRYPT_GATEWAY = "10.8.0.1";
   static final String AUTH_GATEWAY = "10.9.0.1";
+  static final String CRYPT_POOL6 = "fd00:8::/64";
+  static final String CRYPT_GATEWAY6 = "fd00:8::1";
+
+  /** carol's fixed tunnel address on the tls-crypt agent. */
+  static final String CAROL_FIXED = "10.8.0.77";
 
   final Path dir;
   final NetNs node;
@@ -40,7 +46,14 @@ final class AgentFixture implements AutoCloseable {
   WatchedProcess authAgent;
 
   AgentFixture(int clientCount) throws Exception {
-    this(clientCount, true);
+    this(clientCount, true, "");
+  }
+
+  /**
+   * @param cryptExtraYaml further top-level config lines for the tls-crypt agent
+   */
+  AgentFixture(int clientCount, String cryptExtraYaml) throws Exception {
+    this(clientCount, true, cryptExtraYaml);
   }
 
   /**
@@ -48,6 +61,11 @@ final class AgentFixture implements AutoCloseable {
    *     with {@link #startAgent(String, Path)}
    */
   AgentFixture(int clientCount, boolean standardAgents) throws Exception {
+    this(clientCount, standardAgents, "");
+  }
+
+  private AgentFixture(int clientCount, boolean standardAgents, String cryptExtraYaml)
+      throws Exception {
     dir = Files.createTempDirectory("braid-agent-it-");
     writePki();
     node = NetNs.create("node");
@@ -64,8 +82,20 @@ final class AgentFixture implements AutoCloseable {
         c.ip("addr", "add", "fd77:" + i + "::2/64", "dev", "eth0");
       }
       if (standardAgents) {
-        cryptAgent = startAgent("crypt", CRYPT_PORT, 9464, "10.8.0.0/24", "tls-crypt", "tc.key");
-        authAgent = startAgent("auth", AUTH_PORT, 9465, "10.9.0.0/24", "tls-auth", "ta.key");
+        cryptAgent =
+            startAgent(
+                "crypt",
+                CRYPT_PORT,
+                9464,
+                "10.8.0.0/24",
+                CRYPT_POOL6,
+                Map.of("carol", CAROL_FIXED),
+                "tls-crypt",
+                "tc.key",
+                cryptExtraYaml);
+        authAgent =
+            startAgent(
+                "auth", AUTH_PORT, 9465, "10.9.0.0/24", null, Map.of(), "tls-auth", "ta.key", "");
       }
     } catch (Exception e) {
       close();
@@ -101,11 +131,35 @@ final class AgentFixture implements AutoCloseable {
   }
 
   private WatchedProcess startAgent(
-      String name, int port, int httpPort, String pool, String wrap, String keyFile)
+      String name,
+      int port,
+      int httpPort,
+      String pool,
+      String pool6,
+      Map<String, String> fixed,
+      String wrap,
+      String keyFile,
+      String extraYaml)
       throws Exception {
     Path config =
         AgentProcess.writeConfig(
-            dir.resolve(name + ".yaml"), dir, port, "UDP, TCP", pool, wrap, keyFile, httpPort);
+            dir.resolve(name + ".yaml"),
+            dir,
+            port,
+            "UDP, TCP",
+            pool,
+            pool6,
+            fixed,
+            wrap,
+            keyFile,
+            httpPort,
+            2,
+            extraYaml);
+    if (name.equals("auth")) {
+      // the tls-auth agent also refuses TLS 1.2
+      Files.writeString(
+          config, Files.readString(config).replace("tls:\n", "tls:\n  minVersion: \"1.3\"\n"));
+    }
     return startAgent(name, config);
   }
 

@@ -2,7 +2,9 @@ package dev.braid.agent.runtime;
 
 import static dev.braid.agent.runtime.AgentFixture.AUTH_GATEWAY;
 import static dev.braid.agent.runtime.AgentFixture.AUTH_PORT;
+import static dev.braid.agent.runtime.AgentFixture.CAROL_FIXED;
 import static dev.braid.agent.runtime.AgentFixture.CRYPT_GATEWAY;
+import static dev.braid.agent.runtime.AgentFixture.CRYPT_GATEWAY6;
 import static dev.braid.agent.runtime.AgentFixture.CRYPT_PORT;
 import static dev.braid.agent.runtime.AgentFixture.v4;
 import static dev.braid.agent.runtime.AgentFixture.v6;
@@ -60,6 +62,37 @@ class AgentIT {
   }
 
   @Test
+  void clientGetsAnIpv6TunnelAddressAndPingsTheGatewayOverIt() throws Exception {
+    try (WatchedProcess udp = f.client(0, v4(0), CRYPT_PORT, "udp", "alice", TLS_CRYPT);
+        WatchedProcess tcp = f.client(1, v6(1), CRYPT_PORT, "tcp-client", "bob", TLS_CRYPT)) {
+      awaitConnected(udp);
+      awaitConnected(tcp);
+      assertThat(udp.output()).contains("ifconfig-ipv6 fd00:8:");
+      for (int i = 0; i < 2; i++) {
+        String addresses = f.clients.get(i).ip("-6", "-o", "addr", "show", "dev", "tun0");
+        assertThat(addresses).as("client %d", i).contains("inet6 fd00:8::");
+        String out =
+            f.clients.get(i).exec("ping", "-6", "-c", "3", "-i", "0.3", "-W", "5", CRYPT_GATEWAY6);
+        System.out.println("ping -6 through the tunnel of client " + i + ":\n" + out);
+        assertThat(out).contains(" 0% packet loss");
+      }
+    }
+  }
+
+  @Test
+  void clientWithAFixedAddressGetsItWhileOthersGetPoolAddresses() throws Exception {
+    try (WatchedProcess bob = f.client(1, v4(1), CRYPT_PORT, "udp", "bob", TLS_CRYPT);
+        WatchedProcess carol = f.client(2, v4(2), CRYPT_PORT, "udp", "carol", TLS_CRYPT)) {
+      awaitConnected(bob);
+      awaitConnected(carol);
+      assertThat(tunnelAddress(2)).isEqualTo(CAROL_FIXED);
+      assertThat(tunnelAddress(1)).isNotEqualTo(CAROL_FIXED).startsWith("10.8.0.");
+      ping(2, CRYPT_GATEWAY, 3);
+      ping(1, CAROL_FIXED, 3);
+    }
+  }
+
+  @Test
   void tcpClientsOverIpv4AndIpv6ShareTheTunnelWithUdp() throws Exception {
     try (WatchedProcess udp = f.client(0, v4(0), CRYPT_PORT, "udp", "alice", TLS_CRYPT);
         WatchedProcess tcp4 = f.client(1, v4(1), CRYPT_PORT, "tcp-client", "bob", TLS_CRYPT);
@@ -80,6 +113,23 @@ class AgentIT {
     try (WatchedProcess c = f.client(1, v4(1), AUTH_PORT, "udp", "bob", "tls-auth ta.key 1")) {
       awaitConnected(c);
       ping(1, AUTH_GATEWAY, 3);
+      assertThat(c.output()).contains("Control Channel: TLSv1.3");
+    }
+  }
+
+  @Test
+  void tlsMinimumOneThreeRefusesAClientCappedAtOneTwo() throws Exception {
+    int mark = f.authAgent.lineCount();
+    try (WatchedProcess c =
+        f.client(1, v4(1), AUTH_PORT, "udp", "bob", "tls-auth ta.key 1", "tls-version-max 1.2")) {
+      String line =
+          f.authAgent.awaitFrom(
+              mark, l -> l.contains("session closed") && l.contains("TLS"), CONNECT_MS);
+      System.out.println("TLS 1.2 client refused: " + line);
+      assertThat(line)
+          .as("agent log:\n%s\nclient log:\n%s", f.authAgent.output(), c.output())
+          .isNotNull();
+      assertThat(c.output()).doesNotContain("Initialization Sequence Completed");
     }
   }
 

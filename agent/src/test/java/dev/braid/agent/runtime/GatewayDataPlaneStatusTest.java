@@ -19,6 +19,7 @@ class GatewayDataPlaneStatusTest {
             "UDP",
             7,
             "10.8.0.2",
+            "fd00:8::2",
             "alice",
             "AES-256-GCM",
             1_700_000_000L,
@@ -34,7 +35,7 @@ class GatewayDataPlaneStatusTest {
 
     assertThat(s.commonName).isEqualTo("alice");
     assertThat(s.peerId).isEqualTo(7);
-    assertThat(s.tunnelAddresses).containsExactly("10.8.0.2");
+    assertThat(s.tunnelAddresses).containsExactly("10.8.0.2", "fd00:8::2");
     assertThat(s.cipher).isEqualTo("AES-256-GCM");
     assertThat(s.since).isEqualTo("2023-11-14T22:13:20Z");
     assertThat(s.paths).hasSize(2);
@@ -49,7 +50,7 @@ class GatewayDataPlaneStatusTest {
   @Test
   void sessionBeforeEstablishmentHasNoSince() {
     SessionView view =
-        new SessionView(0, "TCP", 1, "10.8.0.3", null, null, 0, true, List.of(), 0, 0, 0);
+        new SessionView(0, "TCP", 1, "10.8.0.3", null, null, null, 0, true, List.of(), 0, 0, 0);
 
     assertThat(GatewayDataPlane.status(view).since).isNull();
   }

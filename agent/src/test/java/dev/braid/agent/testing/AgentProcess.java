@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Starting the real agent main in tests and benchmarks: writes a config document with the given PKI
@@ -51,31 +53,79 @@ public final class AgentProcess {
       int httpPort,
       int workers)
       throws IOException {
+    return writeConfig(
+        file, pki, port, transports, pool, null, Map.of(), wrap, keyFile, httpPort, workers, "");
+  }
+
+  /**
+   * Writes {@code file}.
+   *
+   * @param transports e.g. {@code UDP} or {@code UDP, TCP}
+   * @param pool6 IPv6 tunnel pool, or null for none
+   * @param fixed fixed IPv4 tunnel addresses by certificate common name
+   * @param wrap {@code tls-crypt}, {@code tls-auth} or {@code none}
+   * @param keyFile the control-channel key's file name inside {@code pki}
+   * @param workers data plane workers
+   * @param extraYaml further top-level lines, e.g. {@code renegotiateSeconds: 6}
+   */
+  public static Path writeConfig(
+      Path file,
+      Path pki,
+      int port,
+      String transports,
+      String pool,
+      String pool6,
+      Map<String, String> fixed,
+      String wrap,
+      String keyFile,
+      int httpPort,
+      int workers,
+      String extraYaml)
+      throws IOException {
     Files.writeString(
         file,
         """
         gateway:
           name: test
         listen:
-          port: %d
-          transports: [%s]
-        workers: %8$d
+          port: %1$d
+          transports: [%2$s]
+        workers: %3$d
         pools:
-          ipv4: %s
+          ipv4: %4$s
+        %5$s
         tls:
-          caFile: %4$s/ca.crt
-          certFile: %4$s/server.crt
-          keyFile: %4$s/server.key
-          controlChannelKeyFile: %4$s/%5$s
-          controlChannel: %6$s
+          caFile: %6$s/ca.crt
+          certFile: %6$s/server.crt
+          keyFile: %6$s/server.key
+          controlChannelKeyFile: %6$s/%7$s
+          controlChannel: %8$s
         ciphers: [AES-256-GCM, AES-128-GCM, CHACHA20-POLY1305]
         keepalive:
           intervalSeconds: 5
           timeoutSeconds: 30
         control:
-          httpPort: %7$d
+          httpPort: %9$d
+        %10$s
         """
-            .formatted(port, transports, pool, pki, keyFile, wrap, httpPort, workers));
+            .formatted(
+                port,
+                transports,
+                workers,
+                pool,
+                (pool6 == null ? "" : "  ipv6: " + pool6 + "\n")
+                    + (fixed.isEmpty()
+                        ? ""
+                        : "  fixedAddresses: {"
+                            + fixed.entrySet().stream()
+                                .map(e -> e.getKey() + ": " + e.getValue())
+                                .collect(Collectors.joining(", "))
+                            + "}"),
+                pki,
+                keyFile,
+                wrap,
+                httpPort,
+                extraYaml));
     return file;
   }
 

@@ -13,6 +13,7 @@ import dev.braid.api.v1alpha1.SiteSettings;
 import dev.braid.api.v1alpha1.Transport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one agent needs to run one gateway. Rendered by the operator (pod mode) or written by
@@ -123,6 +124,13 @@ public class AgentConfig {
 
     /** Optional IPv6 pool (CIDR). */
     public String ipv6;
+
+    /**
+     * Fixed IPv4 tunnel addresses by client certificate common name (VPNClient {@code
+     * spec.address}); each a client address of {@link #ipv4}, none given twice. Nobody else gets
+     * them; with an IPv6 pool the client's IPv6 address has the same host number.
+     */
+    public Map<String, String> fixedAddresses;
   }
 
   /** Files holding the PKI, and how the control channel is wrapped. */

@@ -11,9 +11,13 @@ import dev.braid.api.v1alpha1.ControlChannelProtection;
 import dev.braid.api.v1alpha1.GatewayMode;
 import dev.braid.api.v1alpha1.HubPeer;
 import dev.braid.api.v1alpha1.Uplink;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -34,6 +38,12 @@ public final class AgentConfigParser {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  /**
+   * Shortest renegotiation interval an agent accepts: a handshake per key must fit well inside it.
+   * The VPNGateway CRD asks for at least 60 s; a standalone agent (and its tests) may go lower.
+   */
+  static final int MIN_RENEGOTIATE_SECONDS = 5;
 
   private AgentConfigParser() {}
 
@@ -111,6 +121,7 @@ public final class AgentConfigParser {
       Cidr v4 = k.cidr("pools.ipv4", c.pools.ipv4, true, 30);
       Cidr v6 = c.pools.ipv6 == null ? null : k.cidr("pools.ipv6", c.pools.ipv6, false, 124);
       checkRoutes(k, c.routes, v4, v6);
+      checkFixedAddresses(k, c.pools.fixedAddresses, v4);
     }
     k.range("mtu", c.mtu, 576, 9000);
     if (c.dns != null && c.dns.servers != null) {
@@ -133,8 +144,8 @@ public final class AgentConfigParser {
     }
     if (k.present("renegotiateSeconds", c.renegotiateSeconds)
         && c.renegotiateSeconds != 0
-        && c.renegotiateSeconds < 60) {
-      k.add("renegotiateSeconds", "must be 0 (never) or at least 60");
+        && c.renegotiateSeconds < MIN_RENEGOTIATE_SECONDS) {
+      k.add("renegotiateSeconds", "must be 0 (never) or at least " + MIN_RENEGOTIATE_SECONDS);
     }
     checkSite(k, c);
     checkMultipath(k, c);
@@ -165,6 +176,35 @@ public final class AgentConfigParser {
         }
       } catch (IllegalArgumentException e) {
         k.add(path, e.getMessage());
+      }
+    }
+  }
+
+  private static void checkFixedAddresses(Checks k, Map<String, String> fixed, Cidr pool) {
+    if (fixed == null) {
+      return;
+    }
+    Map<String, String> byAddress = new HashMap<>();
+    for (Map.Entry<String, String> e : fixed.entrySet()) {
+      String path = "pools.fixedAddresses." + e.getKey();
+      if (e.getKey().isBlank()) {
+        k.add("pools.fixedAddresses", "a common name is empty");
+        continue;
+      }
+      try {
+        InetAddress address = Cidr.parseAddress(e.getValue());
+        if (!(address instanceof Inet4Address)) {
+          k.add(path, e.getValue() + " is not an IPv4 address");
+        } else if (pool != null && !pool.isClientAddress(address)) {
+          k.add(path, e.getValue() + " is not a client address of the pool " + pool);
+        } else {
+          String other = byAddress.putIfAbsent(address.getHostAddress(), e.getKey());
+          if (other != null) {
+            k.add(path, e.getValue() + " is also fixed for " + other);
+          }
+        }
+      } catch (IllegalArgumentException ex) {
+        k.add(path, ex.getMessage());
       }
     }
   }

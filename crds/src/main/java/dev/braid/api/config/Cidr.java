@@ -84,6 +84,18 @@ public record Cidr(InetAddress network, int prefixLength) {
         && masked(address, prefixLength).equals(network);
   }
 
+  /**
+   * True when a client may hold the address as its tunnel address: inside the network and neither
+   * the network address, the gateway's (the first host) nor, for IPv4, the broadcast address.
+   */
+  public boolean isClientAddress(InetAddress address) {
+    if (!contains(address) || address.equals(address(0)) || address.equals(address(1))) {
+      return false;
+    }
+    int hostBits = network.getAddress().length * 8 - prefixLength;
+    return !isIpv4() || !address.equals(address((1L << hostBits) - 1));
+  }
+
   /** The {@code n}-th address of the network (0 is the network address). */
   public InetAddress address(long n) {
     byte[] raw = network.getAddress();

@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * Which settings an agent can change in place and which need new sockets, TUN queues or workers.
  * The operator rolls the DaemonSet only for the latter; the agent applies the former without
- * dropping sessions (routes, DNS, ciphers, keepalive, renegotiation and the CRL file's content).
+ * dropping sessions (routes, DNS, ciphers, keepalive, renegotiation, fixed client addresses and the
+ * CRL file's content).
  */
 public final class ReloadScope {
   private static final ObjectMapper TREE = new ObjectMapper();
@@ -29,6 +30,9 @@ public final class ReloadScope {
     c.ciphers = List.of();
     c.keepalive = null;
     c.renegotiateSeconds = null;
+    if (c.pools != null) {
+      c.pools.fixedAddresses = null; // a new VPNClient with an address must not roll every node
+    }
     return c;
   }
 

@@ -85,6 +85,43 @@ class AgentConfigParserTest {
     assertThat(problems.getFirst().message()).contains("host bits set");
   }
 
+  @Test
+  void standaloneAgentMayRenegotiateEveryFewSecondsButNotConstantly() throws Exception {
+    assertThat(AgentConfigParser.parse(VALID + "renegotiateSeconds: 6\n", "f").renegotiateSeconds)
+        .isEqualTo(6);
+    assertThat(AgentConfigParser.parse(VALID + "renegotiateSeconds: 0\n", "f").renegotiateSeconds)
+        .isZero();
+    assertThat(assertProblems(VALID + "renegotiateSeconds: 4\n"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.path()).isEqualTo("renegotiateSeconds"));
+  }
+
+  @Test
+  void fixedAddressesMustBeDistinctClientAddressesOfTheIpv4Pool() throws Exception {
+    String ok =
+        VALID.replace(
+            "pools: {ipv4: 10.8.0.0/24, ipv6: \"fd00:8::/64\"}",
+            "pools: {ipv4: 10.8.0.0/24, ipv6: \"fd00:8::/64\", fixedAddresses: {carol: 10.8.0.50}}");
+    assertThat(AgentConfigParser.parse(ok, "f").pools.fixedAddresses)
+        .containsEntry("carol", "10.8.0.50");
+    String bad =
+        ok.replace(
+            "{carol: 10.8.0.50}",
+            "{carol: 10.8.0.50, dave: 10.8.0.50, erin: 10.8.0.1, frank: 10.9.0.5, gina: 10.8.0.255}");
+    assertThat(assertProblems(bad))
+        .extracting(ConfigProblem::path)
+        .containsExactlyInAnyOrder(
+            "pools.fixedAddresses.dave",
+            "pools.fixedAddresses.erin",
+            "pools.fixedAddresses.frank",
+            "pools.fixedAddresses.gina");
+    assertThat(
+            ReloadScope.needsRestart(
+                AgentConfigParser.parse(VALID, "a"), AgentConfigParser.parse(ok, "b")))
+        .as("a fixed address is applied without a restart")
+        .isFalse();
+  }
+
   private static List<ConfigProblem> assertProblems(String text) {
     try {
       AgentConfigParser.parse(text, "f");

@@ -2,21 +2,31 @@ package dev.braid.operator.model;
 
 import dev.braid.api.config.AgentConfig;
 import dev.braid.api.config.AgentConfigParser;
+import dev.braid.api.config.Cidr;
 import dev.braid.api.config.ReloadScope;
 import dev.braid.api.v1alpha1.ControlChannelProtection;
 import dev.braid.api.v1alpha1.DataCipher;
 import dev.braid.api.v1alpha1.GatewayMode;
 import dev.braid.api.v1alpha1.Keepalive;
 import dev.braid.api.v1alpha1.Transport;
+import dev.braid.api.v1alpha1.VPNClient;
 import dev.braid.api.v1alpha1.VPNGateway;
 import dev.braid.api.v1alpha1.VPNGatewaySpec;
 import dev.braid.operator.pki.GatewayPki;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Turns a VPNGateway spec into the agent config document. Defaults here mirror the CRD defaults so
@@ -31,6 +41,14 @@ public final class AgentConfigRenderer {
 
   /** The document for every node of the gateway (the node name comes from the pod). */
   public static AgentConfig render(VPNGateway gateway) {
+    return render(gateway, List.of());
+  }
+
+  /**
+   * The document for every node of the gateway, with the fixed addresses ({@code spec.address}) of
+   * those {@code clients} that belong to it.
+   */
+  public static AgentConfig render(VPNGateway gateway, Collection<VPNClient> clients) {
     VPNGatewaySpec spec = gateway.getSpec();
     AgentConfig c = new AgentConfig();
     c.gateway = new AgentConfig.GatewayRef();
@@ -47,6 +65,7 @@ public final class AgentConfigRenderer {
     if (spec.network != null) {
       c.pools.ipv4 = spec.network.ipv4;
       c.pools.ipv6 = spec.network.ipv6;
+      c.pools.fixedAddresses = fixedAddresses(gateway, clients);
     }
     c.mtu = spec.mtu == null ? 1500 : spec.mtu;
     c.routes = spec.routes == null ? new ArrayList<>() : List.copyOf(spec.routes);
@@ -62,8 +81,46 @@ public final class AgentConfigRenderer {
   }
 
   /** The document as the YAML the ConfigMap holds. */
-  public static String renderYaml(VPNGateway gateway) {
-    return AgentConfigParser.render(render(gateway));
+  public static String renderYaml(VPNGateway gateway, Collection<VPNClient> clients) {
+    return AgentConfigParser.render(render(gateway, clients));
+  }
+
+  /**
+   * Fixed addresses by certificate common name (the VPNClient's name, which its certificate
+   * carries), sorted so that the document is stable; null if none. A client whose address is not a
+   * client address of the pool is left out (its own status says why), as is the later name of two
+   * sharing one address: one bad VPNClient must not make the whole document invalid.
+   */
+  static Map<String, String> fixedAddresses(VPNGateway gateway, Collection<VPNClient> clients) {
+    Cidr pool;
+    try {
+      pool = Cidr.parse(gateway.getSpec().network.ipv4);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return null;
+    }
+    Map<String, String> fixed = new TreeMap<>();
+    Set<InetAddress> taken = new HashSet<>();
+    clients.stream()
+        .filter(c -> c.getSpec() != null && c.getSpec().address != null)
+        .filter(c -> gateway.getMetadata().getName().equals(c.getSpec().gateway))
+        .filter(
+            c ->
+                Objects.equals(
+                    gateway.getMetadata().getNamespace(), c.getMetadata().getNamespace()))
+        .sorted(Comparator.comparing(c -> c.getMetadata().getName()))
+        .forEach(
+            c -> {
+              InetAddress address;
+              try {
+                address = Cidr.parseAddress(c.getSpec().address);
+              } catch (IllegalArgumentException e) {
+                return;
+              }
+              if (pool.isClientAddress(address) && taken.add(address)) {
+                fixed.put(c.getMetadata().getName(), c.getSpec().address);
+              }
+            });
+    return fixed.isEmpty() ? null : fixed;
   }
 
   /** Ciphers in the spec, or the defaults. */

@@ -1,5 +1,6 @@
 package dev.braid.operator.reconciler;
 
+import dev.braid.api.v1alpha1.VPNClient;
 import dev.braid.api.v1alpha1.VPNGateway;
 import dev.braid.api.v1alpha1.VPNGatewayNode;
 import dev.braid.api.v1alpha1.VPNGatewayStatus;
@@ -10,6 +11,7 @@ import dev.braid.operator.model.GatewayValidator;
 import dev.braid.operator.model.SpecProblem;
 import dev.braid.operator.pki.GatewayPki;
 import dev.braid.operator.pki.Pem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,17 +81,38 @@ public class VPNGatewayReconciler implements Reconciler<VPNGateway> {
   @Override
   public List<EventSource<?, VPNGateway>> prepareEventSources(
       EventSourceContext<VPNGateway> context) {
-    var nodes =
-        InformerEventSourceConfiguration.from(VPNGatewayNode.class, VPNGateway.class)
-            .withName("gateway-nodes")
+    return List.of(
+        byGateway(
+            context,
+            VPNGatewayNode.class,
+            "gateway-nodes",
+            n -> n.getSpec() == null ? null : n.getSpec().gateway),
+        // A client's fixed address (spec.address) goes into the agent config document.
+        byGateway(
+            context,
+            VPNClient.class,
+            "gateway-clients",
+            c -> c.getSpec() == null ? null : c.getSpec().gateway));
+  }
+
+  /** An informer on {@code type} whose objects name their gateway (same namespace). */
+  private static <R extends HasMetadata> InformerEventSource<R, VPNGateway> byGateway(
+      EventSourceContext<VPNGateway> context,
+      Class<R> type,
+      String name,
+      Function<R, String> gatewayOf) {
+    var config =
+        InformerEventSourceConfiguration.from(type, VPNGateway.class)
+            .withName(name)
             .withSecondaryToPrimaryMapper(
-                (VPNGatewayNode n) ->
-                    n.getSpec() == null || n.getSpec().gateway == null
-                        ? Set.of()
-                        : Set.of(
-                            new ResourceID(n.getSpec().gateway, n.getMetadata().getNamespace())))
+                (R r) -> {
+                  String gateway = gatewayOf.apply(r);
+                  return gateway == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(gateway, r.getMetadata().getNamespace()));
+                })
             .build();
-    return List.of(new InformerEventSource<>(nodes, context));
+    return new InformerEventSource<>(config, context);
   }
 
   @Override

@@ -77,7 +77,8 @@ class AgentDaemonSetTest {
   void renderedConfigIsAcceptedByTheAgentParser() throws Exception {
     VPNGateway g = gateway("ns", "gw");
     g.getMetadata().setUid("u");
-    AgentConfig parsed = AgentConfigParser.parse(AgentConfigRenderer.renderYaml(g), "test");
+    AgentConfig parsed =
+        AgentConfigParser.parse(AgentConfigRenderer.renderYaml(g, java.util.List.of()), "test");
     assertThat(parsed.tls.caFile).isEqualTo("/etc/braid/tls/ca.crt");
     assertThat(parsed.tls.crlFile).isEqualTo("/etc/braid/tls/crl.pem");
     assertThat(parsed.ciphers).isEqualTo(AgentConfigRenderer.DEFAULT_CIPHERS);

@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.braid.api.config.AgentConfig;
 import dev.braid.api.config.AgentConfigParser;
+import dev.braid.api.v1alpha1.VPNClient;
+import dev.braid.api.v1alpha1.VPNClientSpec;
 import dev.braid.api.v1alpha1.VPNGateway;
 import dev.braid.api.v1alpha1.VPNGatewayStatus;
 import dev.braid.operator.model.Conditions;
@@ -244,13 +246,7 @@ class VPNGatewayReconcilerIT {
             GatewayNames.config("move"),
             c -> c.getData().get(AgentConfigParser.FILE_NAME).contains("10.96.0.0/12"));
     assertThat(reloaded).isNotNull();
-    assertThat(
-            hash(
-                admin
-                    .resources(DaemonSet.class)
-                    .inNamespace(ns)
-                    .withName(GatewayNames.agent("move"))
-                    .get()))
+    assertThat(hash(daemonSet(ns, "move")))
         .as("routes are reloaded in place, pods keep running")
         .isEqualTo(firstHash);
 
@@ -262,6 +258,31 @@ class VPNGatewayReconcilerIT {
         .isGreaterThan(first.getMetadata().getGeneration());
     assertThat(rolled.getSpec().getTemplate().getSpec().getContainers().getFirst().getPorts())
         .anyMatch(p -> p.getContainerPort() == 1195 && "UDP".equals(p.getProtocol()));
+  }
+
+  @Test
+  void clientFixedAddressIsRenderedIntoTheConfigWithoutRollingThePods() throws Exception {
+    String ns = cluster.namespace("fixed");
+    admin.resource(gateway(ns, "office")).create();
+    DaemonSet first = awaitObject(DaemonSet.class, ns, GatewayNames.agent("office"));
+    VPNClient carol = new VPNClient();
+    carol.getMetadata().setName("carol");
+    carol.getMetadata().setNamespace(ns);
+    carol.setSpec(new VPNClientSpec());
+    carol.getSpec().gateway = "office";
+    carol.getSpec().address = "10.8.0.50";
+    admin.resource(carol).create();
+
+    ConfigMap config =
+        awaitObject(
+            ConfigMap.class,
+            ns,
+            GatewayNames.config("office"),
+            c -> c.getData().get(AgentConfigParser.FILE_NAME).contains("fixedAddresses"));
+    AgentConfig parsed =
+        AgentConfigParser.parse(config.getData().get(AgentConfigParser.FILE_NAME), "cm");
+    assertThat(parsed.pools.fixedAddresses).containsExactly(Map.entry("carol", "10.8.0.50"));
+    assertThat(hash(daemonSet(ns, "office"))).isEqualTo(hash(first));
   }
 
   @Test
@@ -485,6 +506,14 @@ class VPNGatewayReconcilerIT {
         .filter(l -> l.contains("kind=\"VPNGateway\""))
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  private static DaemonSet daemonSet(String ns, String gateway) {
+    return admin
+        .resources(DaemonSet.class)
+        .inNamespace(ns)
+        .withName(GatewayNames.agent(gateway))
+        .get();
   }
 
   private static <T extends HasMetadata> T awaitObject(Class<T> kind, String ns, String name) {

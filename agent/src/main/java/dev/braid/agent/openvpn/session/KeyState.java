@@ -22,7 +22,15 @@ final class KeyState {
   final TlsPump tls;
   final ByteArrayOutputStream plain = new ByteArrayOutputStream();
   final long startedNanos;
+
+  /** This key's soft reset came from the server (reneg-sec), not the client. */
+  boolean startedByServer;
+
   Phase phase = Phase.TLS;
+
+  /** When the keys were agreed; the age that renegotiation counts from. */
+  long agreedNanos;
+
   KeyMethod2.ClientMessage client;
   byte[] serverRandom1;
   byte[] serverRandom2;

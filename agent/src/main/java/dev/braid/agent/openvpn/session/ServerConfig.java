@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  * @param tlsChunk largest TLS ciphertext chunk per control packet
  * @param extraPush further push options (routes, dns), already formatted
  * @param wallSeconds wall-clock seconds, for the replay-id epoch of wrapped control packets
+ * @param renegotiate age of a data key at which the server starts a soft reset (OpenVPN's
+ *     reneg-sec); zero never
  */
 public record ServerConfig(
     ControlWrap wrap,
@@ -34,7 +36,8 @@ public record ServerConfig(
     Duration transitionWindow,
     int tlsChunk,
     List<String> extraPush,
-    LongSupplier wallSeconds) {
+    LongSupplier wallSeconds,
+    Duration renegotiate) {
 
   /** Defaults matching a stock OpenVPN 2.6 server where they matter for interop. */
   public static ServerConfig defaults(ControlWrap wrap, TlsServerContext tls) {
@@ -49,7 +52,8 @@ public record ServerConfig(
         Duration.ofSeconds(60),
         1000,
         List.of(),
-        () -> System.currentTimeMillis() / 1000);
+        () -> System.currentTimeMillis() / 1000,
+        Duration.ofHours(1));
   }
 
   public ServerConfig withPing(Duration interval) {
@@ -64,7 +68,8 @@ public record ServerConfig(
         transitionWindow,
         tlsChunk,
         extraPush,
-        wallSeconds);
+        wallSeconds,
+        renegotiate);
   }
 
   public ServerConfig withReliable(ReliableConfig r) {
@@ -79,6 +84,24 @@ public record ServerConfig(
         transitionWindow,
         tlsChunk,
         extraPush,
-        wallSeconds);
+        wallSeconds,
+        renegotiate);
+  }
+
+  /** The same with server-initiated renegotiation every {@code interval} (zero: never). */
+  public ServerConfig withRenegotiate(Duration interval) {
+    return new ServerConfig(
+        wrap,
+        tls,
+        ciphers,
+        reliable,
+        handWindow,
+        ping,
+        pingRestart,
+        transitionWindow,
+        tlsChunk,
+        extraPush,
+        wallSeconds,
+        interval);
   }
 }

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -76,7 +75,6 @@ public final class ServerSessions<P> {
   private final Function<P, byte[]> peerAddress;
   private final Map<Long, Session<P>> byClientSid = new HashMap<>();
   private final Map<Integer, Session<P>> byPeerId = new HashMap<>();
-  private final Map<Session<P>, Integer> addresses = new HashMap<>();
   private final long replayEpoch;
   private final PeerIds peerIds;
   private int resetReplayId;
@@ -297,33 +295,16 @@ public final class ServerSessions<P> {
       out.drop(p.acks().length > 0 ? DropReason.RESET_COOKIE_INVALID : DropReason.UNKNOWN_SESSION);
       return null;
     }
-    OptionalInt address = pool.allocate();
-    if (address.isEmpty()) {
-      out.drop(DropReason.POOL_EXHAUSTED);
-      return null;
-    }
     int peerId = peerIds.allocate();
     if (peerId < 0) {
-      pool.release(address.getAsInt());
       out.drop(DropReason.POOL_EXHAUSTED);
       return null;
     }
     Session<P> s =
-        new Session<>(
-            config,
-            live,
-            p.peerSessionId(),
-            p.sessionId(),
-            peerId,
-            AddressPool.toString(address.getAsInt()),
-            pool.netmask(),
-            pool.serverAddress(),
-            path,
-            nowNanos);
+        new Session<>(config, live, p.peerSessionId(), p.sessionId(), peerId, pool, path, nowNanos);
     s.startFromCookie(nowNanos);
     byClientSid.put(p.sessionId(), s);
     byPeerId.put(peerId, s);
-    addresses.put(s, address.getAsInt());
     return s;
   }
 
@@ -395,9 +376,8 @@ public final class ServerSessions<P> {
     if (byPeerId.remove(s.peerId()) != null) {
       peerIds.release(s.peerId());
     }
-    Integer a = addresses.remove(s);
-    if (a != null) {
-      pool.release(a);
+    if (s.lease() != null) {
+      pool.release(s.lease());
     }
   }
 }

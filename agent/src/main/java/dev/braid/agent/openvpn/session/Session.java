@@ -5,11 +5,13 @@ import dev.braid.agent.openvpn.data.DataPayload;
 import dev.braid.agent.openvpn.keys.DataCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
+import dev.braid.agent.openvpn.push.AddressPool;
 import dev.braid.agent.openvpn.push.PushReply;
 import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
 import dev.braid.agent.openvpn.reliable.ReliableReceiver;
 import dev.braid.agent.openvpn.reliable.Segment;
 import dev.braid.agent.openvpn.replay.ReplayWindow;
+import dev.braid.agent.openvpn.tls.PeerIdentity;
 import dev.braid.agent.openvpn.tls.TlsPump;
 import dev.braid.agent.openvpn.tlswrap.ControlWrap;
 import dev.braid.agent.openvpn.wire.ControlCodec;
@@ -63,9 +65,8 @@ public final class Session<P> {
   private final long serverSid;
   private final long clientSid;
   private final int peerId;
-  private final String clientAddress;
-  private final String netmask;
-  private final String gateway;
+  private final AddressPool pool;
+  private AddressPool.Lease lease;
   private final ReplayWindow controlReplay = ReplayWindow.openvpnDefault();
   private final long replayEpoch;
   private final List<P> paths = new ArrayList<>();
@@ -88,6 +89,7 @@ public final class Session<P> {
   private KeyState goodbyeKey;
   private long goodbyeDeadlineNanos;
   private String goodbyeReason;
+  private int serverRenegotiations;
 
   Session(
       ServerConfig config,
@@ -95,9 +97,7 @@ public final class Session<P> {
       long serverSid,
       long clientSid,
       int peerId,
-      String clientAddress,
-      String netmask,
-      String gateway,
+      AddressPool pool,
       P path,
       long nowNanos) {
     this.config = config;
@@ -105,9 +105,7 @@ public final class Session<P> {
     this.serverSid = serverSid;
     this.clientSid = clientSid;
     this.peerId = peerId;
-    this.clientAddress = clientAddress;
-    this.netmask = netmask;
-    this.gateway = gateway;
+    this.pool = pool;
     this.replayEpoch = config.wallSeconds().getAsLong() & 0xFFFFFFFFL;
     this.paths.add(path);
     this.lastReceivedNanos = nowNanos;
@@ -149,8 +147,19 @@ public final class Session<P> {
     return peerId;
   }
 
+  /** The client's IPv4 tunnel address; null until the session has one (at PUSH_REPLY). */
   public String clientAddress() {
-    return clientAddress;
+    return lease == null ? null : lease.ipv4Text();
+  }
+
+  /** The client's IPv6 tunnel address; null without one. */
+  public String clientAddress6() {
+    return lease == null ? null : lease.ipv6();
+  }
+
+  /** The tunnel addresses held, for release once the session is gone; null if none. */
+  AddressPool.Lease lease() {
+    return lease;
   }
 
   /** The control-channel protection this session's client uses (fixed at its start). */
@@ -316,14 +325,43 @@ public final class Session<P> {
     if (p.opcode() == Opcode.CONTROL_SOFT_RESET_V1
         && p.messageId() == 0
         && state == State.ESTABLISHED) {
-      previous = current;
-      previous.retireAtNanos = nowNanos + config.transitionWindow().toNanos();
-      current = newKeyState(keyId, nowNanos);
-      current.reliable.send(Opcode.CONTROL_SOFT_RESET_V1.value(), new byte[0]);
+      softReset(keyId, nowNanos);
       return current;
     }
     out.drop(DropReason.UNKNOWN_KEY_ID);
     return null;
+  }
+
+  /**
+   * Starts key {@code keyId}: the current key becomes the previous one, still decrypting (and
+   * encrypting until the new keys are agreed) through the transition window, and our soft reset
+   * goes out as message 0 of the new key (an answer to the client's, or the start when ours).
+   */
+  private void softReset(int keyId, long nowNanos) {
+    previous = current;
+    previous.retireAtNanos = nowNanos + config.transitionWindow().toNanos();
+    current = newKeyState(keyId, nowNanos);
+    current.reliable.send(Opcode.CONTROL_SOFT_RESET_V1.value(), new byte[0]);
+  }
+
+  /** Key ids run 0, 1, ..., 7, then 1 again (0 only ever follows a hard reset). */
+  private static int nextKeyId(int keyId) {
+    return keyId == 7 ? 1 : keyId + 1;
+  }
+
+  /** When the current key is old enough to be renegotiated by us; MAX_VALUE if never. */
+  private long renegotiateAtNanos() {
+    if (state != State.ESTABLISHED
+        || config.renegotiate().isZero()
+        || current.phase != KeyState.Phase.KEYS_AGREED) {
+      return Long.MAX_VALUE;
+    }
+    return current.agreedNanos + config.renegotiate().toNanos();
+  }
+
+  /** Soft resets this server started because a key reached its age limit. */
+  public int serverRenegotiations() {
+    return serverRenegotiations;
   }
 
   /** Moves the key state forward as far as TLS plaintext allows. */
@@ -356,6 +394,10 @@ public final class Session<P> {
       ks.tls.writePlain(
           KeyMethod2.serverMessage(ks.serverRandom1, ks.serverRandom2, optionsString()));
       ks.phase = KeyState.Phase.KEYS_AGREED;
+      ks.agreedNanos = nowNanos;
+      if (ks.keyId != 0) {
+        out.event(new SessionEvent.Renegotiated(this, ks.keyId, ks.startedByServer));
+      }
     }
     if (ks.phase == KeyState.Phase.KEYS_AGREED) {
       if (ks.keyId == 0 && !pushed && ks.client.protoFlag(IV_PROTO_REQUEST_PUSH)) {
@@ -430,24 +472,37 @@ public final class Session<P> {
     if (state == State.CLOSING || pushed && nowNanos - pushedAtNanos < PUSH_REPEAT_NANOS) {
       return;
     }
+    if (lease == null) {
+      // Taken only now, once the certificate is verified: an unauthenticated peer holds none.
+      lease = pool.lease(PeerIdentity.commonName(ks.tls.session()));
+      if (lease == null) {
+        ks.tls.writePlain(text("AUTH_FAILED,tunnel address pool exhausted"));
+        out.drop(DropReason.POOL_EXHAUSTED);
+        close("tunnel address pool exhausted", out);
+        return;
+      }
+    }
     ks.tls.writePlain(text(pushReply(ks)));
     pushed = true;
     pushedAtNanos = nowNanos;
     if (state == State.HANDSHAKING) {
       state = State.ESTABLISHED;
       establishedWallSeconds = config.wallSeconds().getAsLong();
-      out.event(new SessionEvent.Established(this, clientAddress));
+      out.event(new SessionEvent.Established(this, lease.ipv4Text()));
     }
   }
 
   private String pushReply(KeyState ks) {
     PushReply r =
         new PushReply()
-            .ipv4(clientAddress, netmask, gateway)
+            .ipv4(lease.ipv4Text(), pool.netmask(), pool.serverAddress())
             .keepalive((int) config.ping().toSeconds(), (int) config.pingRestart().toSeconds())
             .peerId(peerId)
             .cipher(cipher.openvpnName())
             .protocolFlags(ks.exportedKeys);
+    if (lease.ipv6() != null) {
+      r.ipv6(lease.ipv6(), pool.prefixLength6(), pool.serverAddress6());
+    }
     config.extraPush().forEach(r::option);
     return r.build();
   }
@@ -538,6 +593,23 @@ public final class Session<P> {
     if (previous != null && nowNanos >= previous.retireAtNanos) {
       previous = null;
     }
+    if (current.keyId != 0
+        && current.phase == KeyState.Phase.TLS
+        && nowNanos - current.startedNanos >= config.handWindow().toNanos()) {
+      close(
+          "renegotiation of key id "
+              + current.keyId
+              + " did not finish within "
+              + config.handWindow().toSeconds()
+              + " s",
+          out);
+      return;
+    }
+    if (nowNanos >= renegotiateAtNanos()) {
+      softReset(nextKeyId(current.keyId), nowNanos);
+      current.startedByServer = true;
+      serverRenegotiations++;
+    }
     for (KeyState ks : new KeyState[] {current, previous}) {
       if (ks != null) {
         flush(ks, nowNanos, out);
@@ -560,6 +632,10 @@ public final class Session<P> {
     if (state == State.HANDSHAKING) {
       wake = Math.min(wake, handshakeDeadlineNanos);
     }
+    if (current != null && current.keyId != 0 && current.phase == KeyState.Phase.TLS) {
+      wake = Math.min(wake, current.startedNanos + config.handWindow().toNanos());
+    }
+    wake = Math.min(wake, renegotiateAtNanos());
     for (KeyState ks : new KeyState[] {current, previous}) {
       if (ks != null) {
         wake = Math.min(wake, ks.reliable.nextWakeupNanos());

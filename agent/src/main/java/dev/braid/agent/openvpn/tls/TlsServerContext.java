@@ -19,16 +19,25 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The server's TLS configuration built from PEM material: certificate chain and PKCS#8 key, the
- * client CA and optional CRLs. Engines it creates demand a client certificate (TLS 1.2 and 1.3
- * only). Thread-safe.
+ * client CA and optional CRLs. Engines it creates demand a client certificate and speak TLS 1.3
+ * and, unless the minimum version is 1.3, TLS 1.2. Thread-safe.
  */
 public final class TlsServerContext {
   private final SSLContext context;
   private final List<X509CRL> crls;
+  private final String[] protocols;
 
-  private TlsServerContext(SSLContext context, List<X509CRL> crls) {
+  private TlsServerContext(SSLContext context, List<X509CRL> crls, String[] protocols) {
     this.context = context;
     this.crls = crls;
+    this.protocols = protocols;
+  }
+
+  /** {@link #fromPem(String, String, String, String, String)} with TLS 1.2 as the minimum. */
+  public static TlsServerContext fromPem(
+      String certChainPem, String keyPem, String caPem, String crlPem)
+      throws GeneralSecurityException {
+    return fromPem(certChainPem, keyPem, caPem, crlPem, "1.2");
   }
 
   /**
@@ -38,10 +47,20 @@ public final class TlsServerContext {
    * @param crlPem CRLs to check client certificates against; empty for no revocation checking. Each
    *     must be signed by one of the CAs: a CRL that does not verify would make every client
    *     certificate of its issuer fail, so it is refused here instead.
+   * @param minVersion lowest TLS version accepted, {@code 1.2} or {@code 1.3} (OpenVPN's {@code
+   *     tls-version-min})
    */
   public static TlsServerContext fromPem(
-      String certChainPem, String keyPem, String caPem, String crlPem)
+      String certChainPem, String keyPem, String caPem, String crlPem, String minVersion)
       throws GeneralSecurityException {
+    String[] protocols =
+        switch (minVersion) {
+          case "1.2" -> new String[] {"TLSv1.3", "TLSv1.2"};
+          case "1.3" -> new String[] {"TLSv1.3"};
+          default ->
+              throw new GeneralSecurityException(
+                  "tls.minVersion must be 1.2 or 1.3, not " + minVersion);
+        };
     CertificateFactory cf = CertificateFactory.getInstance("X.509");
     List<X509Certificate> chain = certificates(cf, certChainPem);
     if (chain.isEmpty()) {
@@ -79,7 +98,7 @@ public final class TlsServerContext {
         kmf.getKeyManagers(),
         new ClientCertificateTrust[] {new ClientCertificateTrust(cas, crls)},
         null);
-    return new TlsServerContext(ctx, crls);
+    return new TlsServerContext(ctx, crls, protocols);
   }
 
   /**
@@ -118,7 +137,7 @@ public final class TlsServerContext {
     e.setUseClientMode(false);
     SSLParameters p = e.getSSLParameters();
     p.setNeedClientAuth(true);
-    p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+    p.setProtocols(protocols.clone());
     e.setSSLParameters(p);
     return e;
   }

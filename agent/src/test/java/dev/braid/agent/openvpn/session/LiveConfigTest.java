@@ -165,7 +165,8 @@ class LiveConfigTest {
         d.transitionWindow(),
         d.tlsChunk(),
         List.of(push),
-        d.wallSeconds());
+        d.wallSeconds(),
+        d.renegotiate());
   }
 
   private static StaticKey key(int seed) {

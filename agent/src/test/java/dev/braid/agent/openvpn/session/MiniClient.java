@@ -99,6 +99,9 @@ final class MiniClient {
     if (p.opcode() == Opcode.CONTROL_HARD_RESET_SERVER_V2) {
       serverSid = p.sessionId();
     }
+    if (p.opcode() == Opcode.CONTROL_SOFT_RESET_V1 && p.keyId() == (keyId == 7 ? 1 : keyId + 1)) {
+      softReset(); // the server renegotiates: answer with our own soft reset and a new TLS
+    }
     if (p.keyId() != keyId) {
       return;
     }

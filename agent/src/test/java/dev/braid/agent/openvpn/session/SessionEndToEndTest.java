@@ -53,6 +53,10 @@ class SessionEndToEndTest {
     tlsCryptKey = new StaticKey(k);
   }
 
+  static ServerConfig serverConfig() {
+    return ServerConfig.defaults(new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL), tls);
+  }
+
   /** Client, server and a lossy zero-latency path between them, in simulated time. */
   static final class Harness {
     final ServerSessions<String> server;
@@ -68,15 +72,22 @@ class SessionEndToEndTest {
     }
 
     Harness(boolean tlsKeyExport, int lossPercent, long seed, ReliableConfig reliable) {
-      ServerConfig config =
-          ServerConfig.defaults(new TlsCrypt(tlsCryptKey, KeyDirection.NORMAL), tls)
-              .withReliable(reliable);
+      this(
+          serverConfig().withReliable(reliable),
+          new AddressPool("10.8.0.0/24"),
+          tlsKeyExport,
+          lossPercent,
+          seed);
+    }
+
+    Harness(
+        ServerConfig config, AddressPool pool, boolean tlsKeyExport, int lossPercent, long seed) {
       this.server =
           new ServerSessions<>(
               config,
               new ResetCookie(new byte[32], 30_000 * MS),
               new ResetRateLimiter(100, 10),
-              new AddressPool("10.8.0.0/24"),
+              pool,
               p -> p.getBytes(StandardCharsets.US_ASCII));
       this.client =
           new MiniClient(
@@ -183,6 +194,36 @@ class SessionEndToEndTest {
   }
 
   @Test
+  void ipv6PoolAddsIfconfigIpv6AndTheAddressIsTakenOnlyAtPushTime() {
+    AddressPool pool = new AddressPool("10.8.0.0/24", "fd00:8::/64", java.util.Map.of());
+    Harness h = new Harness(serverConfig(), pool, true, 0, 4);
+    h.client.start();
+    h.runUntil(() -> h.server.size() == 1, 10_000 * MS);
+    assertThat(h.server.byPeerId(0).clientAddress()).as("no address before the push").isNull();
+    h.runUntil(h.client::connected, 60_000 * MS);
+
+    assertThat(h.client.pushReply)
+        .contains("ifconfig 10.8.0.2 255.255.255.0", "ifconfig-ipv6 fd00:8::2/64 fd00:8::1");
+    Session<String> s = h.server.byPeerId(0);
+    assertThat(s.clientAddress6()).isEqualTo("fd00:8::2");
+
+    h.toServer(h.client.data.seal(DataPayload.occExit()));
+    assertThat(h.server.size()).isZero();
+    assertThat(pool.lease("next").ipv4Text()).as("released with the session").isEqualTo("10.8.0.2");
+  }
+
+  @Test
+  void clientWithAFixedAddressGetsItByTheCommonNameOfItsCertificate() {
+    AddressPool pool =
+        new AddressPool("10.8.0.0/24", "fd00:8::/64", java.util.Map.of("alice", "10.8.0.77"));
+    Harness h = new Harness(serverConfig(), pool, true, 0, 7);
+    h.connect();
+    assertThat(h.client.pushReply)
+        .contains("ifconfig 10.8.0.77 255.255.255.0", "ifconfig-ipv6 fd00:8::4d/64");
+    assertThat(pool.lease("bob").ipv4Text()).isEqualTo("10.8.0.2");
+  }
+
+  @Test
   void prfKeysWhenTheClientCannotExport() {
     Harness h = new Harness(false, 0, 2);
     h.connect();
@@ -222,6 +263,62 @@ class SessionEndToEndTest {
     long before = h.out.drops().getOrDefault(DropReason.UNKNOWN_KEY_ID, 0L);
     h.toServer(oldKey.seal(new byte[] {0x45, 0}));
     assertThat(h.out.drops().get(DropReason.UNKNOWN_KEY_ID)).isEqualTo(before + 1);
+  }
+
+  @Test
+  void serverRenegotiatesWhenTheKeyIsOldAndKeepsTheOldKeyThroughTheTransitionWindow() {
+    Harness h =
+        new Harness(
+            serverConfig().withRenegotiate(java.time.Duration.ofSeconds(6)),
+            new AddressPool("10.8.0.0/24"),
+            true,
+            0,
+            5);
+    h.connect();
+    long agreedAt = h.now;
+    Session<String> s = h.server.byPeerId(0);
+    var firstKey = h.client.data;
+    h.runUntil(() -> h.client.data != firstKey, h.now + 20_000 * MS);
+
+    assertThat(h.now - agreedAt).isBetween(6_000 * MS, 8_000 * MS);
+    assertThat(s.serverRenegotiations()).isEqualTo(1);
+    assertThat(h.events)
+        .anySatisfy(e -> assertThat(e).isEqualTo(new SessionEvent.Renegotiated(s, 1, true)));
+    h.toServer(h.client.data.seal(new byte[] {0x45, 1}));
+    assertThat(h.events).last().isInstanceOf(SessionEvent.TunPacket.class);
+    h.toServer(firstKey.seal(new byte[] {0x45, 0}));
+    assertThat(h.events)
+        .as("the old key still decrypts in the transition window")
+        .last()
+        .isInstanceOfSatisfying(
+            SessionEvent.TunPacket.class, t -> assertThat(t.packet()).containsExactly(0x45, 0));
+    assertThat(s.sendToClient(new byte[] {7}, h.now, h.out)).isTrue();
+    h.drainServer();
+    assertThat(h.client.received).as("sent with the new key").last().isEqualTo(new byte[] {7});
+
+    var secondKey = h.client.data;
+    h.runUntil(() -> h.client.data != secondKey, h.now + 20_000 * MS);
+    assertThat(s.serverRenegotiations()).isEqualTo(2);
+    assertThat(h.events).contains(new SessionEvent.Renegotiated(s, 2, true));
+    assertThat(s.isEstablished()).isTrue();
+  }
+
+  @Test
+  void withoutRenegotiateTheServerKeepsItsFirstKey() {
+    Harness h =
+        new Harness(
+            serverConfig().withRenegotiate(java.time.Duration.ZERO),
+            new AddressPool("10.8.0.0/24"),
+            true,
+            0,
+            6);
+    h.connect();
+    var firstKey = h.client.data;
+    long until = h.now + 30_000 * MS;
+    h.runUntil(() -> h.now >= until, until + 20_000 * MS);
+    assertThat(h.server.byPeerId(0).serverRenegotiations()).isZero();
+    assertThat(h.client.data).isSameAs(firstKey);
+    assertThat(h.events).noneMatch(e -> e instanceof SessionEvent.Renegotiated);
   }
 
   @Test

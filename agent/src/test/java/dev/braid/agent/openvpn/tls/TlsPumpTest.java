@@ -1,6 +1,7 @@
 package dev.braid.agent.openvpn.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.testing.TestPki;
@@ -51,6 +52,42 @@ class TlsPumpTest {
         return;
       }
     }
+  }
+
+  @Test
+  void minimumVersionOneThreeRefusesATls12OnlyClient() throws Exception {
+    TestPki.Issued s = pki.server("braid-server-13");
+    TlsServerContext strict =
+        TlsServerContext.fromPem(s.certPem(), s.keyPem(), pki.ca().certPem(), "", "1.3");
+    TestPki.Issued alice = pki.client("alice");
+
+    TlsPump old = new TlsPump(clientEngine(pki, alice, "TLSv1.2"), 1100);
+    TlsPump refusing = new TlsPump(strict.newEngine(), 1100);
+    old.writePlain("key-method-2".getBytes());
+    shuttle(old, refusing);
+    assertThat(refusing.handshakeComplete()).isFalse();
+    assertThat(refusing.failure()).isNotNull();
+
+    TlsPump accepting = new TlsPump(server.newEngine(), 1100); // minimum 1.2: same client is fine
+    TlsPump again = new TlsPump(clientEngine(pki, alice, "TLSv1.2"), 1100);
+    again.writePlain("key-method-2".getBytes());
+    shuttle(again, accepting);
+    assertThat(accepting.handshakeComplete()).isTrue();
+
+    TlsPump modern = new TlsPump(clientEngine(pki, alice, "TLSv1.3"), 1100);
+    TlsPump strictAgain = new TlsPump(strict.newEngine(), 1100);
+    modern.writePlain("key-method-2".getBytes());
+    shuttle(modern, strictAgain);
+    assertThat(strictAgain.handshakeComplete()).isTrue();
+    assertThat(strictAgain.session().getProtocol()).isEqualTo("TLSv1.3");
+  }
+
+  @Test
+  void unknownMinimumVersionIsRefused() throws Exception {
+    TestPki.Issued s = pki.server("braid-server-bad");
+    assertThatThrownBy(
+            () -> TlsServerContext.fromPem(s.certPem(), s.keyPem(), pki.ca().certPem(), "", "1.1"))
+        .hasMessageContaining("1.2 or 1.3");
   }
 
   @ParameterizedTest

@@ -1,0 +1,65 @@
+package dev.braid.operator.model;
+
+import static dev.braid.operator.testing.Gateways.gateway;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.api.config.AgentConfig;
+import dev.braid.api.config.AgentConfigParser;
+import dev.braid.api.v1alpha1.VPNClient;
+import dev.braid.api.v1alpha1.VPNClientSpec;
+import dev.braid.api.v1alpha1.VPNGateway;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigRendererTest {
+  private final VPNGateway gw = gateway("ns", "gw"); // pool 10.8.0.0/24
+
+  @Test
+  void fixedAddressesOfTheGatewaysClientsGoIntoThePoolByCommonName() throws Exception {
+    List<VPNClient> clients =
+        List.of(
+            client("ns", "carol", "gw", "10.8.0.50"),
+            client("ns", "alice", "gw", null),
+            client("ns", "dave", "other-gw", "10.8.0.51"),
+            client("elsewhere", "erin", "gw", "10.8.0.52"));
+    AgentConfig c = AgentConfigRenderer.render(gw, clients);
+    assertThat(c.pools.fixedAddresses).containsExactly(java.util.Map.entry("carol", "10.8.0.50"));
+    String yaml = AgentConfigRenderer.renderYaml(gw, clients);
+    assertThat(AgentConfigParser.parse(yaml, "cm").pools.fixedAddresses)
+        .containsEntry("carol", "10.8.0.50");
+    assertThat(AgentConfigRenderer.render(gw).pools.fixedAddresses).isNull();
+  }
+
+  @Test
+  void unusableAddressesAreLeftOutSoTheDocumentStaysValid() throws Exception {
+    List<VPNClient> clients =
+        List.of(
+            client("ns", "zed", "gw", "10.8.0.60"), // same as bob: the later name loses
+            client("ns", "bob", "gw", "10.8.0.60"),
+            client("ns", "gwaddr", "gw", "10.8.0.1"),
+            client("ns", "outside", "gw", "10.9.0.7"),
+            client("ns", "bcast", "gw", "10.8.0.255"));
+    AgentConfig c = AgentConfigRenderer.render(gw, clients);
+    assertThat(c.pools.fixedAddresses).containsExactly(java.util.Map.entry("bob", "10.8.0.60"));
+    assertThat(AgentConfigParser.validate(c)).isEmpty();
+  }
+
+  @Test
+  void fixedAddressesDoNotChangeTheRestartHash() {
+    String without = AgentConfigRenderer.restartHash(AgentConfigRenderer.render(gw));
+    String with =
+        AgentConfigRenderer.restartHash(
+            AgentConfigRenderer.render(gw, List.of(client("ns", "carol", "gw", "10.8.0.50"))));
+    assertThat(with).isEqualTo(without);
+  }
+
+  private static VPNClient client(String namespace, String name, String gateway, String address) {
+    VPNClient c = new VPNClient();
+    c.getMetadata().setNamespace(namespace);
+    c.getMetadata().setName(name);
+    c.setSpec(new VPNClientSpec());
+    c.getSpec().gateway = gateway;
+    c.getSpec().address = address;
+    return c;
+  }
+}
