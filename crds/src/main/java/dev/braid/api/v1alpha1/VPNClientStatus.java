@@ -9,7 +9,10 @@ public class VPNClientStatus {
   /** The {@code metadata.generation} this status describes. */
   public Long observedGeneration;
 
-  /** {@code Ready} when the profile Secret is complete and usable. */
+  /**
+   * {@code Ready} when the profile Secret is complete and usable; {@code Degraded} when {@code
+   * spec.address} cannot be given (outside the pool, reserved, or held by an older VPNClient).
+   */
   public List<Condition> conditions = new ArrayList<>();
 
   /** Serial number of the client certificate, hexadecimal. */

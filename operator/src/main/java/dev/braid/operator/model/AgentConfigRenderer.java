@@ -2,7 +2,6 @@ package dev.braid.operator.model;
 
 import dev.braid.api.config.AgentConfig;
 import dev.braid.api.config.AgentConfigParser;
-import dev.braid.api.config.Cidr;
 import dev.braid.api.config.ReloadScope;
 import dev.braid.api.v1alpha1.ControlChannelProtection;
 import dev.braid.api.v1alpha1.DataCipher;
@@ -13,20 +12,14 @@ import dev.braid.api.v1alpha1.VPNClient;
 import dev.braid.api.v1alpha1.VPNGateway;
 import dev.braid.api.v1alpha1.VPNGatewaySpec;
 import dev.braid.operator.pki.GatewayPki;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Turns a VPNGateway spec into the agent config document. Defaults here mirror the CRD defaults so
@@ -87,39 +80,12 @@ public final class AgentConfigRenderer {
 
   /**
    * Fixed addresses by certificate common name (the VPNClient's name, which its certificate
-   * carries), sorted so that the document is stable; null if none. A client whose address is not a
-   * client address of the pool is left out (its own status says why), as is the later name of two
-   * sharing one address: one bad VPNClient must not make the whole document invalid.
+   * carries), sorted so that the document is stable; null if none. {@link FixedAddresses} leaves
+   * out the unusable ones (their own status says why): one bad VPNClient must not make the whole
+   * document invalid.
    */
   static Map<String, String> fixedAddresses(VPNGateway gateway, Collection<VPNClient> clients) {
-    Cidr pool;
-    try {
-      pool = Cidr.parse(gateway.getSpec().network.ipv4);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return null;
-    }
-    Map<String, String> fixed = new TreeMap<>();
-    Set<InetAddress> taken = new HashSet<>();
-    clients.stream()
-        .filter(c -> c.getSpec() != null && c.getSpec().address != null)
-        .filter(c -> gateway.getMetadata().getName().equals(c.getSpec().gateway))
-        .filter(
-            c ->
-                Objects.equals(
-                    gateway.getMetadata().getNamespace(), c.getMetadata().getNamespace()))
-        .sorted(Comparator.comparing(c -> c.getMetadata().getName()))
-        .forEach(
-            c -> {
-              InetAddress address;
-              try {
-                address = Cidr.parseAddress(c.getSpec().address);
-              } catch (IllegalArgumentException e) {
-                return;
-              }
-              if (pool.isClientAddress(address) && taken.add(address)) {
-                fixed.put(c.getMetadata().getName(), c.getSpec().address);
-              }
-            });
+    Map<String, String> fixed = FixedAddresses.allocate(gateway, clients).granted();
     return fixed.isEmpty() ? null : fixed;
   }
 

@@ -1,17 +1,15 @@
 package dev.braid.operator.reconciler;
 
-import dev.braid.api.config.Cidr;
 import dev.braid.api.v1alpha1.SessionStatus;
 import dev.braid.api.v1alpha1.VPNClient;
 import dev.braid.api.v1alpha1.VPNClientStatus;
 import dev.braid.api.v1alpha1.VPNGateway;
 import dev.braid.api.v1alpha1.VPNGatewayNode;
-import dev.braid.api.v1alpha1.VPNGatewayStatus;
-import dev.braid.operator.model.Conditions;
+import dev.braid.operator.model.ClientConditions;
+import dev.braid.operator.model.FixedAddresses;
 import dev.braid.operator.model.GatewayNames;
 import dev.braid.operator.pki.GatewayPki;
 import dev.braid.operator.pki.Pem;
-import dev.braid.operator.profile.ClientProfile;
 import dev.braid.operator.profile.Endpoint;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -35,6 +33,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +61,7 @@ public class VPNClientReconciler implements Reconciler<VPNClient>, Cleaner<VPNCl
   private static final String GATEWAYS = "gateways";
   private static final String NODES = "client-gateway-nodes";
   private static final String PKI = "gateway-pki";
+  private static final String SIBLINGS = "sibling-clients";
 
   private final Clock clock;
 
@@ -111,10 +112,26 @@ public class VPNClientReconciler implements Reconciler<VPNClient>, Cleaner<VPNCl
                         s.getMetadata().getLabels().get(GatewayNames.GATEWAY_LABEL)))
             .withPrimaryToSecondaryMapper((VPNClient c) -> Set.of())
             .build();
+    // Another client of the gateway taking or freeing an address changes who holds it; this
+    // informer's own cache is what reconcile reads, so it never decides on an older view.
+    var siblings =
+        InformerEventSourceConfiguration.from(VPNClient.class, VPNClient.class)
+            .withName(SIBLINGS)
+            .withSecondaryToPrimaryMapper(
+                (VPNClient c) ->
+                    c.getSpec() == null
+                        ? Set.of()
+                        : clientsOf(clients, c.getMetadata().getNamespace(), c.getSpec().gateway))
+            .withPrimaryToSecondaryMapper((VPNClient c) -> Set.of())
+            .withOnAddFilter(VPNClientReconciler::asksForAddress)
+            .withOnUpdateFilter((fresh, old) -> !Objects.equals(addressOf(fresh), addressOf(old)))
+            .withOnDeleteFilter((c, unknownState) -> asksForAddress(c))
+            .build();
     return List.of(
         new InformerEventSource<>(gateways, context),
         new InformerEventSource<>(nodes, context),
-        new InformerEventSource<>(pki, context));
+        new InformerEventSource<>(pki, context),
+        new InformerEventSource<>(siblings, context));
   }
 
   @Override
@@ -128,6 +145,11 @@ public class VPNClientReconciler implements Reconciler<VPNClient>, Cleaner<VPNCl
     String problem = null;
     String reason = null;
     Map<String, String> pki = Map.of();
+    Optional<FixedAddresses.Refusal> refusal =
+        gateway == null
+            ? Optional.empty()
+            : FixedAddresses.allocate(gateway, siblings(context, client))
+                .refusal(client.getMetadata().getName());
     if (gateway == null) {
       reason = "GatewayNotFound";
       problem = "VPNGateway " + gatewayName + " does not exist in namespace " + namespace;
@@ -141,13 +163,10 @@ public class VPNClientReconciler implements Reconciler<VPNClient>, Cleaner<VPNCl
                 + " of VPNGateway "
                 + gatewayName
                 + " holds no ca.crt and ca.key, so the operator cannot sign client certificates";
-      } else if (client.getSpec().address != null && !inPool(gateway, client.getSpec().address)) {
-        reason = "AddressOutsidePool";
-        problem =
-            "spec.address "
-                + client.getSpec().address
-                + " is outside the gateway pool "
-                + gateway.getSpec().network.ipv4;
+      } else if (refusal.isPresent()) {
+        // not issued: a client that expects its own address must not silently get another one
+        reason = refusal.get().reason();
+        problem = refusal.get().message();
       }
     }
     if (problem == null) {
@@ -172,21 +191,16 @@ public class VPNClientReconciler implements Reconciler<VPNClient>, Cleaner<VPNCl
     List<io.fabric8.kubernetes.api.model.Condition> before =
         client.getStatus() == null ? List.of() : client.getStatus().conditions;
     status.conditions =
-        List.of(
-            Conditions.of(
-                before,
-                VPNGatewayStatus.READY,
-                problem == null,
-                problem == null ? "ProfileReady" : reason,
-                problem == null
-                    ? "Secret "
-                        + status.profileSecret
-                        + " key "
-                        + ClientProfile.PROFILE_KEY
-                        + " is ready to use"
-                    : problem,
+        ClientConditions.of(
+            before,
+            new ClientConditions.Observation(
+                reason,
+                problem,
+                status.profileSecret,
+                refusal,
                 client.getMetadata().getGeneration(),
                 clock.instant()));
+    GatewayEvents.warnOnNewDegraded(context.getClient(), client, before, status.conditions);
     if (StatusComparison.same(client.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
@@ -320,12 +334,23 @@ public class VPNClientReconciler implements Reconciler<VPNClient>, Cleaner<VPNCl
     }
   }
 
-  private static boolean inPool(VPNGateway gateway, String address) {
-    try {
-      return Cidr.parse(gateway.getSpec().network.ipv4).contains(Cidr.parseAddress(address));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return false;
-    }
+  /** The gateway's clients as the sibling informer sees them, with this one as given. */
+  private static List<VPNClient> siblings(Context<VPNClient> context, VPNClient client) {
+    var source =
+        (InformerEventSource<VPNClient, VPNClient>)
+            context.eventSourceRetriever().<VPNClient>getEventSourceFor(VPNClient.class, SIBLINGS);
+    String name = client.getMetadata().getName();
+    List<VPNClient> all = new ArrayList<>();
+    all.add(client);
+    source
+        .list(
+            client.getMetadata().getNamespace(),
+            c ->
+                c.getSpec() != null
+                    && client.getSpec().gateway.equals(c.getSpec().gateway)
+                    && !name.equals(c.getMetadata().getName()))
+        .forEach(all::add);
+    return all;
   }
 
   private static Set<ResourceID> clientsOf(
@@ -338,6 +363,14 @@ public class VPNClientReconciler implements Reconciler<VPNClient>, Cleaner<VPNCl
     return clients.byIndex(BY_GATEWAY, key(namespace, gateway)).stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  private static boolean asksForAddress(VPNClient c) {
+    return addressOf(c) != null;
+  }
+
+  private static String addressOf(VPNClient c) {
+    return c.getSpec() == null ? null : c.getSpec().address;
   }
 
   private static String key(String namespace, String gateway) {

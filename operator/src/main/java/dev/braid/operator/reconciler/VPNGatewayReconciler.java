@@ -4,7 +4,6 @@ import dev.braid.api.v1alpha1.VPNClient;
 import dev.braid.api.v1alpha1.VPNGateway;
 import dev.braid.api.v1alpha1.VPNGatewayNode;
 import dev.braid.api.v1alpha1.VPNGatewayStatus;
-import dev.braid.operator.model.Conditions;
 import dev.braid.operator.model.GatewayNames;
 import dev.braid.operator.model.GatewayStatusAggregator;
 import dev.braid.operator.model.GatewayValidator;
@@ -144,7 +143,11 @@ public class VPNGatewayReconciler implements Reconciler<VPNGateway> {
                 notAfter(mountedTlsSecret(gateway, ownSecret, context)),
                 gateway.getStatus(),
                 clock.instant()));
-    announceNewProblems(gateway, status, context);
+    GatewayEvents.warnOnNewDegraded(
+        context.getClient(),
+        gateway,
+        gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions,
+        status.conditions);
     if (StatusComparison.same(gateway.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
@@ -153,22 +156,6 @@ public class VPNGatewayReconciler implements Reconciler<VPNGateway> {
     fresh.getMetadata().setNamespace(namespace);
     fresh.setStatus(status);
     return UpdateControl.patchStatus(fresh);
-  }
-
-  /** One Event per new Degraded message, not one per reconcile. */
-  private static void announceNewProblems(
-      VPNGateway gateway, VPNGatewayStatus status, Context<VPNGateway> context) {
-    var now = Conditions.find(status.conditions, VPNGatewayStatus.DEGRADED);
-    var before =
-        gateway.getStatus() == null
-            ? Optional.<io.fabric8.kubernetes.api.model.Condition>empty()
-            : Conditions.find(gateway.getStatus().conditions, VPNGatewayStatus.DEGRADED);
-    if (now.isPresent()
-        && "True".equals(now.get().getStatus())
-        && !now.get().getMessage().equals(before.map(c -> c.getMessage()).orElse(null))) {
-      GatewayEvents.warn(
-          context.getClient(), gateway, now.get().getReason(), now.get().getMessage());
-    }
   }
 
   /** The Secret the spec names, read directly (it carries no label the informers select on). */

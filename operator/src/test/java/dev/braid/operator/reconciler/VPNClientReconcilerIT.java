@@ -6,22 +6,27 @@ import static dev.braid.operator.testing.Gateways.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.braid.api.config.AgentConfigParser;
 import dev.braid.api.v1alpha1.VPNClient;
 import dev.braid.api.v1alpha1.VPNClientSpec;
 import dev.braid.api.v1alpha1.VPNClientStatus;
 import dev.braid.api.v1alpha1.VPNGateway;
 import dev.braid.api.v1alpha1.VPNGatewayNode;
+import dev.braid.api.v1alpha1.VPNGatewayStatus;
 import dev.braid.operator.model.Conditions;
 import dev.braid.operator.model.GatewayNames;
 import dev.braid.operator.pki.GatewayPki;
 import dev.braid.operator.pki.Pem;
 import dev.braid.operator.profile.ClientProfile;
 import dev.braid.operator.testing.OperatorCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -223,6 +228,95 @@ class VPNClientReconcilerIT {
               assertThat(c.getMessage())
                   .isEqualTo("VPNGateway nowhere does not exist in namespace " + ns);
             });
+  }
+
+  /**
+   * Two clients asking for one address: the older keeps it, the newer is Degraded naming the field
+   * and the holder, with a Warning Event; once the older is deleted the newer gets the address. The
+   * names sort the other way round, so only age can decide.
+   */
+  @Test
+  void newerClientAskingForATakenAddressIsDegradedUntilTheHolderIsGone() throws Exception {
+    String ns = cluster.namespace("dup");
+    admin.resource(gateway(ns, "office")).create();
+    VPNClient zoe = admin.resource(fixed(client(ns, "zoe", "office"), "10.8.0.50")).create();
+    awaitStatus(ns, "zoe", s -> Conditions.isTrue(s.conditions, "Ready"));
+    assertThat(fixedAddresses(ns)).isEqualTo(Map.of("zoe", "10.8.0.50"));
+    Instant zoeCreated = Instant.parse(zoe.getMetadata().getCreationTimestamp());
+    // creationTimestamp has whole seconds: make the newer one newer, not a tie
+    await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(zoeCreated.plusSeconds(1)));
+
+    admin.resource(fixed(client(ns, "amy", "office"), "10.8.0.50")).create();
+    VPNClientStatus amy =
+        awaitStatus(ns, "amy", s -> Conditions.isTrue(s.conditions, VPNGatewayStatus.DEGRADED));
+    String expected =
+        "spec.address 10.8.0.50 is already held by VPNClient zoe, which is older; set another"
+            + " free address of pool 10.8.0.0/24 or remove spec.address (until then this client"
+            + " gets an address from the pool)";
+    assertThat(Conditions.find(amy.conditions, VPNGatewayStatus.DEGRADED).orElseThrow())
+        .satisfies(
+            d -> {
+              assertThat(d.getReason()).isEqualTo("AddressTaken");
+              assertThat(d.getMessage()).isEqualTo(expected);
+            });
+    assertThat(Conditions.find(amy.conditions, "Ready").orElseThrow().getStatus())
+        .isEqualTo("False");
+    Event event =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    admin.v1().events().inNamespace(ns).list().getItems().stream()
+                        .filter(e -> "amy".equals(e.getInvolvedObject().getName()))
+                        .findFirst()
+                        .orElse(null),
+                e -> e != null);
+    assertThat(event.getType()).isEqualTo("Warning");
+    assertThat(event.getReason()).isEqualTo("AddressTaken");
+    assertThat(event.getMessage()).isEqualTo(expected);
+    assertThat(event.getInvolvedObject().getKind()).isEqualTo("VPNClient");
+    assertThat(fixedAddresses(ns)).isEqualTo(Map.of("zoe", "10.8.0.50"));
+
+    admin.resources(VPNClient.class).inNamespace(ns).withName("zoe").delete();
+
+    VPNClientStatus freed =
+        awaitStatus(
+            ns,
+            "amy",
+            s ->
+                !Conditions.isTrue(s.conditions, VPNGatewayStatus.DEGRADED)
+                    && Conditions.isTrue(s.conditions, "Ready"));
+    assertThat(Conditions.find(freed.conditions, VPNGatewayStatus.DEGRADED).orElseThrow())
+        .satisfies(d -> assertThat(d.getReason()).isEqualTo("AsExpected"));
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> fixedAddresses(ns), f -> Map.of("amy", "10.8.0.50").equals(f));
+  }
+
+  private static VPNClient fixed(VPNClient c, String address) {
+    c.getSpec().address = address;
+    c.getSpec().endpoints = java.util.List.of("vpn.example.com:1194");
+    return c;
+  }
+
+  /** {@code pools.fixedAddresses} of the gateway's agent config ConfigMap, once it exists. */
+  private static Map<String, String> fixedAddresses(String ns) throws Exception {
+    ConfigMap cm =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    admin
+                        .configMaps()
+                        .inNamespace(ns)
+                        .withName(GatewayNames.config("office"))
+                        .get(),
+                c -> c != null);
+    Map<String, String> fixed =
+        AgentConfigParser.parse(cm.getData().get(AgentConfigParser.FILE_NAME), "cm")
+            .pools
+            .fixedAddresses;
+    return fixed == null ? Map.of() : fixed;
   }
 
   private static VPNClient client(String ns, String name, String gateway) {
