@@ -4,12 +4,9 @@ import dev.braid.agent.runtime.AgentMain;
 import dev.braid.agent.testing.AgentProcess;
 import dev.braid.agent.testing.NetNs;
 import dev.braid.agent.testing.WatchedProcess;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -24,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +39,9 @@ import java.util.stream.Collectors;
  *
  * <p>Without a mount namespace of its own, the test puts each ConfigMap and Secret volume under a
  * scratch root instead of at its mount path; those mount paths in the args and in the ConfigMap
- * files are rewritten to that place, the only change made to what the operator rendered.
+ * files are rewritten to that place, the only change made to what the operator rendered. Updates of
+ * those objects reach the files when the test calls {@link #sync()}, laid out and swapped as the
+ * kubelet does (see {@link ProjectedVolume}).
  */
 final class AgentPod implements AutoCloseable {
   private final NetNs node;
@@ -51,9 +49,16 @@ final class AgentPod implements AutoCloseable {
   private final Container container;
   private final WatchedProcess process;
   private final String name;
+  private final List<ProjectedVolume> volumes;
 
   private AgentPod(
-      NetNs node, String hostIp, Container container, WatchedProcess process, String name) {
+      NetNs node,
+      String hostIp,
+      Container container,
+      WatchedProcess process,
+      String name,
+      List<ProjectedVolume> volumes) {
+    this.volumes = volumes;
     this.node = node;
     this.hostIp = hostIp;
     this.container = container;
@@ -96,25 +101,14 @@ final class AgentPod implements AutoCloseable {
         mounts.put(m.getMountPath(), root.resolve(m.getMountPath().substring(1)));
       }
     }
+    List<ProjectedVolume> projected = new ArrayList<>();
     for (VolumeMount m : container.getVolumeMounts()) {
       Volume v = volume(pod, m);
       Path dir = mounts.get(m.getMountPath());
-      if (v.getConfigMap() != null) {
-        ConfigMap cm =
-            api.configMaps().inNamespace(namespace).withName(v.getConfigMap().getName()).get();
-        Map<String, String> data = new LinkedHashMap<>();
-        cm.getData().forEach((k, text) -> data.put(k, relocate(text, mounts)));
-        write(dir, data, v.getConfigMap().getItems());
-      } else if (v.getSecret() != null) {
-        Secret s =
-            api.secrets().inNamespace(namespace).withName(v.getSecret().getSecretName()).get();
-        Map<String, String> data = new LinkedHashMap<>();
-        s.getData()
-            .forEach(
-                (k, b64) ->
-                    data.put(
-                        k, new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8)));
-        write(dir, data, v.getSecret().getItems());
+      if (v.getConfigMap() != null || v.getSecret() != null) {
+        ProjectedVolume pv = new ProjectedVolume(api, namespace, v, dir, mounts);
+        pv.sync();
+        projected.add(pv);
       } else if (v.getHostPath() != null) {
         // same filesystem as the host: the path must be the host's own and exist
         if (!m.getMountPath().equals(v.getHostPath().getPath())
@@ -147,7 +141,7 @@ final class AgentPod implements AutoCloseable {
     command.addAll(image(args));
     WatchedProcess process =
         node.start(root.resolve(podName + ".log"), command.toArray(String[]::new));
-    return new AgentPod(node, hostIp, container, process, podName);
+    return new AgentPod(node, hostIp, container, process, podName, projected);
   }
 
   private static Volume volume(PodSpec pod, VolumeMount m) {
@@ -166,7 +160,7 @@ final class AgentPod implements AutoCloseable {
   }
 
   /** Every mount path in {@code text} moved under the scratch root, in one pass. */
-  private static String relocate(String text, Map<String, Path> mounts) {
+  static String relocate(String text, Map<String, Path> mounts) {
     String alternatives =
         mounts.keySet().stream()
             .sorted(Comparator.comparing(String::length).reversed())
@@ -206,23 +200,18 @@ final class AgentPod implements AutoCloseable {
     }
   }
 
-  private static void write(Path dir, Map<String, String> data, List<KeyToPath> items)
-      throws IOException {
-    Files.createDirectories(dir);
-    if (items == null || items.isEmpty()) {
-      for (var e : data.entrySet()) {
-        Files.writeString(dir.resolve(e.getKey()), e.getValue());
-      }
-      return;
+  /**
+   * The kubelet's periodic volume sync, done when the test calls it: every ConfigMap and Secret
+   * volume whose object changed is written anew and swapped in atomically.
+   *
+   * @return true when some volume changed
+   */
+  boolean sync() throws IOException {
+    boolean changed = false;
+    for (ProjectedVolume v : volumes) {
+      changed |= v.sync();
     }
-    for (KeyToPath item : items) {
-      String value = data.get(item.getKey());
-      if (value == null) {
-        // what the kubelet does too: the pod does not start
-        throw new IllegalStateException("volume item " + item.getKey() + " is not in the data");
-      }
-      Files.writeString(dir.resolve(item.getPath()), value);
-    }
+    return changed;
   }
 
   /** The pod name given to the agent. */

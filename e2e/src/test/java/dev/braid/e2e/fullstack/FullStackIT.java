@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.braid.agent.testing.AgentProcess;
 import dev.braid.agent.testing.NetNs;
 import dev.braid.agent.testing.Prerequisites;
+import dev.braid.agent.testing.WatchedProcess;
 import dev.braid.api.v1alpha1.SessionStatus;
 import dev.braid.api.v1alpha1.VPNClient;
 import dev.braid.api.v1alpha1.VPNClientStatus;
@@ -16,6 +17,7 @@ import dev.braid.e2e.harness.LoopbackRelay;
 import dev.braid.e2e.harness.OpenVpnProcess;
 import dev.braid.operator.model.Conditions;
 import dev.braid.operator.model.GatewayNames;
+import dev.braid.operator.pki.GatewayPki;
 import dev.braid.operator.profile.ClientProfile;
 import dev.braid.operator.testing.Gateways;
 import dev.braid.operator.testing.OperatorCluster;
@@ -56,6 +58,11 @@ class FullStackIT {
   private static final String NODE_NAME = "gw-node-1";
   private static final String NODE_ADDRESS = "10.78.0.1";
   private static final String CLIENT_ADDRESS = "10.78.0.2";
+  private static final String SECOND_NODE_ADDRESS = "10.79.0.1";
+  private static final String SECOND_CLIENT_ADDRESS = "10.79.0.2";
+  private static final String BOB = "bob";
+  private static final String NEW_ROUTE = "10.100.0.0/16";
+  private static final String NEW_ROUTE_ADDRESS = "10.100.0.0";
 
   private static OperatorCluster cluster;
   private static KubernetesClient admin;
@@ -161,19 +168,7 @@ class FullStackIT {
         .satisfies(o -> assertThat(o.getName()).isEqualTo(GATEWAY));
 
     // the profile names the node's address once the agent reported it
-    VPNClientStatus st = awaitClient(ns, s -> Conditions.isTrue(s.conditions, "Ready"));
-    String profile =
-        new String(
-            Base64.getDecoder()
-                .decode(
-                    admin
-                        .secrets()
-                        .inNamespace(ns)
-                        .withName(st.profileSecret)
-                        .get()
-                        .getData()
-                        .get(ClientProfile.PROFILE_KEY)),
-            StandardCharsets.UTF_8);
+    String profile = profile(ns, CLIENT);
     assertThat(profile).contains("remote " + NODE_ADDRESS + " 1194 udp");
 
     OpenVpnProcess openvpn = OpenVpnProcess.start(client, dir.resolve(CLIENT + ".ovpn"), profile);
@@ -237,6 +232,167 @@ class FullStackIT {
     report(
         "VPNClient connected=false %d ms after the client was killed (keepalive timeout 10 s)",
         (System.nanoTime() - killed) / 1_000_000);
+
+    liveChangesReachTheRunningGateway(ns, pod, profile);
+  }
+
+  /**
+   * Issue 5's admin actions on a running gateway: a route added to the VPNGateway reaches the agent
+   * as a live reload (no pod roll, no loss for a connected client, the route pushed to the next
+   * client), and a deleted VPNClient's certificate revoked in the CRL cuts that client off while
+   * others stay up.
+   */
+  private static void liveChangesReachTheRunningGateway(String ns, AgentPod pod, String profile)
+      throws Exception {
+    NetNs second = NetNs.create("client2");
+    resources.add(second);
+    String here = NetNs.interfaceName("bn");
+    node.veth(here, second, "eth0");
+    node.addresses(here, SECOND_NODE_ADDRESS + "/24");
+    second.addresses("eth0", SECOND_CLIENT_ADDRESS + "/24");
+    second.ip("route", "add", "default", "via", SECOND_NODE_ADDRESS);
+
+    OpenVpnProcess alice = OpenVpnProcess.start(client, dir.resolve(CLIENT + "-3.ovpn"), profile);
+    resources.add(alice);
+    assertThat(alice.awaitLine(OpenVpnProcess.CONNECTED, TIMEOUT))
+        .as("client log:\n%s", alice.log())
+        .isPresent();
+    String aliceGateway = option(pushReply(alice.log()), ",route-gateway ([^,']+)");
+    WatchedProcess ping =
+        client.start(dir.resolve("alice-ping.log"), "ping", "-n", "-i", "0.2", aliceGateway);
+    resources.add(ping);
+    ping.await(l -> l.contains("icmp_seq="), TIMEOUT.toMillis());
+
+    // (a) a live-reloadable change: one more route
+    DaemonSet before =
+        admin.apps().daemonSets().inNamespace(ns).withName(GatewayNames.agent(GATEWAY)).get();
+    String oldConfig = configText(ns);
+    int agentLines = pod.process().lineCount();
+    long applied = System.nanoTime();
+    cluster
+        .api()
+        .kubectl(
+            "apply",
+            "--server-side",
+            "-f",
+            write("objects-2.yaml", objects(ns, "10.96.0.0/12", NEW_ROUTE)));
+    await("ConfigMap with the new route")
+        .atMost(TIMEOUT)
+        .until(() -> configText(ns), t -> !t.equals(oldConfig) && t.contains(NEW_ROUTE_ADDRESS));
+    assertThat(pod.sync()).isTrue();
+    String reloaded =
+        pod.process()
+            .awaitFrom(agentLines, l -> l.contains("applied new config"), TIMEOUT.toMillis());
+    assertThat(reloaded).as("agent log:\n%s", pod.process().output()).isNotNull();
+    report(
+        "route added: agent reloaded %d ms after kubectl apply: %s",
+        (System.nanoTime() - applied) / 1_000_000, reloaded.strip());
+    assertThat(reloaded).contains("restart needed: false");
+    DaemonSet after =
+        admin.apps().daemonSets().inNamespace(ns).withName(GatewayNames.agent(GATEWAY)).get();
+    String hash = configHash(before);
+    assertThat(hash).isNotBlank();
+    assertThat(configHash(after))
+        .as("the pod template must not roll for a live-reloadable change")
+        .isEqualTo(hash);
+    assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+    // alice's ping keeps running for a while after the reload, then its statistics must show 0 loss
+    int seen = ping.lineCount();
+    ping.awaitFrom(seen + 10, l -> l.contains("icmp_seq="), TIMEOUT.toMillis());
+    NetNs.host("kill", "-INT", Long.toString(ping.pid()));
+    String loss = ping.await(l -> l.contains("packet loss"), TIMEOUT.toMillis());
+    report("alice's ping across the reload: %s", loss);
+    assertThat(loss).as("ping log:\n%s", ping.output()).contains(" 0% packet loss");
+
+    // (b) a second client gets the new route, then is deleted and cut off
+    cluster.api().kubectl("apply", "-f", write("bob.yaml", client(ns, BOB)));
+    String bobProfile = profile(ns, BOB);
+    OpenVpnProcess bob = OpenVpnProcess.start(second, dir.resolve(BOB + ".ovpn"), bobProfile);
+    resources.add(bob);
+    assertThat(bob.awaitLine(OpenVpnProcess.CONNECTED, TIMEOUT))
+        .as("client log:\n%s", bob.log())
+        .isPresent();
+    assertThat(pushReply(bob.log())).contains("route " + NEW_ROUTE_ADDRESS + " 255.255.0.0");
+    report("bob's PUSH_REPLY carries the new route %s", NEW_ROUTE);
+    second.exec(
+        "ping", "-c", "2", "-W", "5", option(pushReply(bob.log()), ",route-gateway ([^,']+)"));
+    await("VPNGatewayNode lists bob").atMost(TIMEOUT).until(() -> sessionNames(ns).contains(BOB));
+
+    String oldCrl = secretValue(ns, GatewayNames.pki(GATEWAY), GatewayPki.CRL);
+    long deleted = System.nanoTime();
+    cluster.api().kubectl("delete", "vpnclient", BOB, "-n", ns);
+    await("CRL in the agent Secret")
+        .atMost(TIMEOUT)
+        .until(() -> !secretValue(ns, GatewayNames.pki(GATEWAY), GatewayPki.CRL).equals(oldCrl));
+    long crlIn = System.nanoTime();
+    assertThat(pod.sync()).isTrue();
+    assertThat(bob.awaitLine("AUTH_FAILED", TIMEOUT)).as("client log:\n%s", bob.log()).isPresent();
+    long cutOff = System.nanoTime();
+    await("bob's openvpn exits").atMost(TIMEOUT).until(() -> !bob.isAlive());
+    report(
+        "bob deleted: CRL in the Secret after %d ms, bob AUTH_FAILED %d ms after delete (%d ms after"
+            + " the files changed), process gone after %d ms",
+        (crlIn - deleted) / 1_000_000,
+        (cutOff - deleted) / 1_000_000,
+        (cutOff - crlIn) / 1_000_000,
+        (System.nanoTime() - deleted) / 1_000_000);
+    await("VPNGatewayNode drops bob").atMost(TIMEOUT).until(() -> !sessionNames(ns).contains(BOB));
+    assertThat(sessionNames(ns)).contains(CLIENT);
+    client.exec("ping", "-c", "3", "-W", "5", aliceGateway);
+
+    // bob's old profile is refused from now on: the agent's TLS handshake rejects the certificate
+    int agentBefore = pod.process().lineCount();
+    OpenVpnProcess again = OpenVpnProcess.start(second, dir.resolve(BOB + "-2.ovpn"), bobProfile);
+    resources.add(again);
+    await("bob refused").atMost(TIMEOUT).until(() -> REFUSED.matcher(again.log()).find());
+    String rejected =
+        pod.process()
+            .awaitFrom(agentBefore, l -> l.contains("CN=" + BOB + " rejected"), TIMEOUT.toMillis());
+    assertThat(rejected).as("agent log:\n%s", pod.process().output()).contains("revoked");
+    assertThat(again.log()).doesNotContain(OpenVpnProcess.CONNECTED);
+    Matcher refused = REFUSED.matcher(again.log());
+    assertThat(refused.find()).isTrue();
+    report("bob reconnecting with the old profile: client '%s'", refused.group());
+    again.close();
+    alice.close();
+  }
+
+  private static final Pattern REFUSED =
+      Pattern.compile("AUTH_FAILED.*|Received fatal SSL alert.*");
+
+  private static String configHash(DaemonSet ds) {
+    return ds.getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get(GatewayNames.CONFIG_HASH_ANNOTATION);
+  }
+
+  private static String configText(String ns) {
+    ConfigMap cm = admin.configMaps().inNamespace(ns).withName(GatewayNames.config(GATEWAY)).get();
+    return String.join("\n", cm.getData().values());
+  }
+
+  private static List<String> sessionNames(String ns) {
+    VPNGatewayNode n = gatewayNode(ns);
+    if (n.getStatus() == null || n.getStatus().sessions == null) {
+      return List.of();
+    }
+    return n.getStatus().sessions.stream().map(x -> x.commonName).toList();
+  }
+
+  private static String client(String ns, String name) {
+    return """
+        apiVersion: braid.dev/v1alpha1
+        kind: VPNClient
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          gateway: %s
+          validity: 2160h
+        """
+        .formatted(name, ns, GATEWAY);
   }
 
   private static void report(String format, Object... args) {
@@ -244,6 +400,10 @@ class FullStackIT {
   }
 
   private static String objects(String ns) {
+    return objects(ns, "10.96.0.0/12");
+  }
+
+  private static String objects(String ns, String... routes) {
     return """
         apiVersion: braid.dev/v1alpha1
         kind: VPNGateway
@@ -256,8 +416,7 @@ class FullStackIT {
           transports: [UDP, TCP]
           network:
             ipv4: 10.8.0.0/24
-          routes:
-            - 10.96.0.0/12
+          routes: [%3$s]
           tls:
             controlChannel: tls-crypt
           ciphers: [AES-256-GCM, CHACHA20-POLY1305]
@@ -265,16 +424,20 @@ class FullStackIT {
             intervalSeconds: 2
             timeoutSeconds: 10
         ---
-        apiVersion: braid.dev/v1alpha1
-        kind: VPNClient
-        metadata:
-          name: %3$s
-          namespace: %1$s
-        spec:
-          gateway: %2$s
-          validity: 2160h
         """
-        .formatted(ns, GATEWAY, CLIENT);
+            .formatted(ns, GATEWAY, String.join(", ", routes))
+        + client(ns, CLIENT);
+  }
+
+  /** The client's profile once its VPNClient is ready. */
+  private static String profile(String ns, String name) {
+    VPNClientStatus st = awaitClient(ns, name, s -> Conditions.isTrue(s.conditions, "Ready"));
+    return secretValue(ns, st.profileSecret, ClientProfile.PROFILE_KEY);
+  }
+
+  private static String secretValue(String ns, String secret, String key) {
+    String b64 = admin.secrets().inNamespace(ns).withName(secret).get().getData().get(key);
+    return b64 == null ? "" : new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
   }
 
   private static String write(String name, String text) throws Exception {
@@ -323,10 +486,15 @@ class FullStackIT {
   }
 
   private static VPNClientStatus awaitClient(String ns, Predicate<VPNClientStatus> condition) {
-    return await("VPNClient status")
+    return awaitClient(ns, CLIENT, condition);
+  }
+
+  private static VPNClientStatus awaitClient(
+      String ns, String name, Predicate<VPNClientStatus> condition) {
+    return await("VPNClient " + name + " status")
         .atMost(TIMEOUT)
         .until(
-            () -> admin.resources(VPNClient.class).inNamespace(ns).withName(CLIENT).get(),
+            () -> admin.resources(VPNClient.class).inNamespace(ns).withName(name).get(),
             c -> c.getStatus() != null && condition.test(c.getStatus()))
         .getStatus();
   }
