@@ -51,6 +51,7 @@ final class Linux {
   static final short IFF_VNET_HDR = 0x4000;
   static final long TUNSETIFF = 0x400454CAL;
   static final long TUNGETFEATURES = 0x800454CFL;
+  static final long TUNSETOFFLOAD = 0x400454D0L;
 
   static final int EINTR = 4;
   static final int EAGAIN = 11;

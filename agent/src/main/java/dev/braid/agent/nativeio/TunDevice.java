@@ -37,8 +37,10 @@ public final class TunDevice implements AutoCloseable {
   /**
    * Like {@link #open(String, int, int, int)}; with {@code vnetHeader} the queues are opened with
    * IFF_VNET_HDR, so that {@link TunQueue#writeFrame} can hand the kernel TCP super-packets to
-   * segment (GSO). No offloads are enabled for reads (no TUNSETOFFLOAD): the kernel still hands out
-   * single, checksummed packets, and {@link TunQueue} strips their (empty) header.
+   * segment (GSO). Offloads for reads are switched off (TUNSETOFFLOAD 0, also on a device that
+   * existed with other settings): the device then announces no checksum or segmentation offload, so
+   * the kernel hands out single, checksummed packets, never super-packets, and {@link TunQueue}
+   * skips their header (gso_type NONE).
    */
   public static TunDevice open(
       String name, int queueCount, int batch, int packetSize, boolean vnetHeader)
@@ -70,13 +72,12 @@ public final class TunDevice implements AutoCloseable {
                     | Linux.IFF_NO_PI
                     | Linux.IFF_MULTI_QUEUE
                     | (vnetHeader ? Linux.IFF_VNET_HDR : 0)));
-        int rc = LibC.ioctl(raw, Linux.TUNSETIFF, ifr);
-        if (rc < 0) {
-          NativeIoException e = new NativeIoException("ioctl(TUNSETIFF)", -rc, what);
-          UdpSocket.closeQuietly(fd, e);
-          throw e;
-        }
+        ioctlOrClose(fd, Linux.TUNSETIFF, ifr, "ioctl(TUNSETIFF)");
         actual = ifr.getString(0);
+        if (vnetHeader && q == 0) {
+          // The offload flags are the ioctl's value itself, not a pointer: 0 = none.
+          ioctlOrClose(fd, Linux.TUNSETOFFLOAD, MemorySegment.NULL, "ioctl(TUNSETOFFLOAD, 0)");
+        }
         queues.add(new TunQueue(fd, q, batch, packetSize, vnetHeader));
       }
     } catch (NativeIoException | RuntimeException e) {
@@ -90,6 +91,17 @@ public final class TunDevice implements AutoCloseable {
       throw e;
     }
     return new TunDevice(actual, queues);
+  }
+
+  /** ioctl on a queue not yet handed to a {@link TunQueue}: closes it when the call fails. */
+  private static void ioctlOrClose(
+      FileDescriptor fd, long request, MemorySegment arg, String syscall) throws NativeIoException {
+    int rc = LibC.ioctl(fd.intValue(), request, arg);
+    if (rc < 0) {
+      NativeIoException e = new NativeIoException(syscall, -rc, fd.toString());
+      UdpSocket.closeQuietly(fd, e);
+      throw e;
+    }
   }
 
   /** The interface name the kernel assigned. */

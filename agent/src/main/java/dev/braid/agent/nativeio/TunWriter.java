@@ -39,6 +39,8 @@ public final class TunWriter implements AutoCloseable {
     }
     MemorySegment source = MemorySegment.ofBuffer(packet);
     if (header > 0) {
+      // Copy behind an empty header + one write(2): a writev(2) of header + packet without the
+      // copy was never cheaper (0-8% more CPU per write on Linux 6.18, TunWriteBenchmark).
       buffer.asSlice(0, header).fill((byte) 0); // no offload requested
       MemorySegment.copy(source, 0, buffer, header, length);
       return writeFully(buffer, header + length);
