@@ -37,19 +37,19 @@ final class StreamCalls {
   static final int ECONNABORTED = 103;
   static final int ETIMEDOUT = 110;
 
-  private static final MethodHandle LISTEN = LibC.critical("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+  private static final MethodHandle LISTEN = LibC.withErrno("listen", JAVA_INT, JAVA_INT, JAVA_INT);
   private static final MethodHandle ACCEPT4 =
-      LibC.critical("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+      LibC.withErrno("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
   private static final MethodHandle SHUTDOWN =
-      LibC.critical("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+      LibC.withErrno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
   private static final MethodHandle GETPEERNAME =
-      LibC.critical("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+      LibC.withErrno("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
   private static final MethodHandle POLL =
-      LibC.critical("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+      LibC.withErrno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle SEND =
-      LibC.critical("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+      LibC.withErrno("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   private static final MethodHandle RECV =
-      LibC.critical("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+      LibC.withErrno("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 
   private StreamCalls() {}
 

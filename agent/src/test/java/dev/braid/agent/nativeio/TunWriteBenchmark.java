@@ -73,7 +73,7 @@ public final class TunWriteBenchmark {
   /** One packet size: the packet, the writers and the per-mode results. */
   private static final class Run {
     private static final MethodHandle WRITEV =
-        LibC.critical("writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+        LibC.withErrno("writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Arena arena = Arena.ofAuto();
