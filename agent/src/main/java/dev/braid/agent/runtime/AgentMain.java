@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * status only reaches the logs and {@code /metrics}. A changed config file (or TLS file it names)
  * is applied in place by {@link GatewayDataPlane#reload}; changes that need new sockets are refused
  * and logged, since the operator restarts the pod for them. SIGTERM (or Ctrl-C) stops the control
- * side, then the workers, and exits 0; a worker failure exits 1.
+ * side, then the workers, logs "stopped", and the JVM exits with the signal's status (143 for
+ * SIGTERM); a worker failure exits 1.
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
