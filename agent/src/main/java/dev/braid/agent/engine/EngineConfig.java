@@ -24,6 +24,8 @@ import java.util.Arrays;
  * @param tunCoalescing open the TUN queues with IFF_VNET_HDR and merge the TCP segments a batch
  *     writes into super-packets the kernel segments (see {@code TcpCoalescer}); off writes every
  *     packet alone
+ * @param receiveHoldMicros receive moderation (see {@code ReceiveHold}): while packets stream in,
+ *     wait this long before receiving so that they are handled in larger batches; 0 turns it off
  */
 public record EngineConfig(
     InetAddress bindAddress,
@@ -38,11 +40,16 @@ public record EngineConfig(
     String networkNamespace,
     int[] cpus,
     int socketBuffer,
-    boolean tunCoalescing) {
+    boolean tunCoalescing,
+    int receiveHoldMicros) {
 
   public EngineConfig {
     if (workers < 1 || batchSize < 1 || datagramSize < 1 || tunPacketSize < 1) {
       throw new IllegalArgumentException("workers, batch and buffer sizes must be positive");
+    }
+    if (receiveHoldMicros < 0 || receiveHoldMicros > 10_000) {
+      throw new IllegalArgumentException(
+          "receiveHoldMicros must be 0..10000, was " + receiveHoldMicros);
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
@@ -74,6 +81,7 @@ public record EngineConfig(
     private int[] cpus = new int[0];
     private int socketBuffer = 4 << 20;
     private boolean tunCoalescing = true;
+    private int receiveHoldMicros = 200;
 
     private Builder() {
       try {
@@ -149,6 +157,11 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder receiveHoldMicros(int value) {
+      receiveHoldMicros = value;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(
           bindAddress,
@@ -163,7 +176,8 @@ public record EngineConfig(
           networkNamespace,
           cpus,
           socketBuffer,
-          tunCoalescing);
+          tunCoalescing,
+          receiveHoldMicros);
     }
   }
 

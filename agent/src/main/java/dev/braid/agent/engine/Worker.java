@@ -41,6 +41,7 @@ final class Worker implements Runnable, WorkerContext {
   private final TunView tunView = new TunView();
   private final TunOutput tunOutput;
   private long handlerErrors;
+  private final ReceiveHold hold;
   private volatile boolean running = true;
   private volatile Throwable failure;
   private volatile long threadId = -1;
@@ -64,6 +65,7 @@ final class Worker implements Runnable, WorkerContext {
     this.tunHandler = tunHandler;
     this.timer = timer;
     this.counters = new WorkerCounters(index);
+    this.hold = new ReceiveHold(config.receiveHoldMicros());
     this.received = new ReceivedView(config.batchSize());
     this.tunOutput = tun == null ? null : newTunOutput(tun, counters);
     this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
@@ -91,6 +93,7 @@ final class Worker implements Runnable, WorkerContext {
         for (int i = 0; i < ready; i++) {
           long tag = epoll.tag(i);
           if (tag == TAG_SOCKET) {
+            hold.beforeReceive();
             pollSocket();
           } else if (tag == TAG_TUN) {
             pollTun();
@@ -124,6 +127,7 @@ final class Worker implements Runnable, WorkerContext {
         }
       }
       counters.received(n, bytes);
+      hold.received(System.nanoTime());
       if (received.size > 0) {
         try {
           datagramHandler.onDatagrams(received, this);

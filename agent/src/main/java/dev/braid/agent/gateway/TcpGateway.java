@@ -1,6 +1,7 @@
 package dev.braid.agent.gateway;
 
 import dev.braid.agent.engine.Engine;
+import dev.braid.agent.engine.ReceiveHold;
 import dev.braid.agent.engine.TunOutput;
 import dev.braid.agent.nativeio.Epoll;
 import dev.braid.agent.nativeio.EventFd;
@@ -56,6 +57,7 @@ final class TcpGateway implements Runnable {
   private final Publisher publisher = new Publisher();
   private final Map<Long, Connection> connections = new HashMap<>();
   private final Epoll epoll;
+  private final ReceiveHold hold;
   private final EventFd wake;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -123,6 +125,7 @@ final class TcpGateway implements Runnable {
       Engine engine)
       throws NativeIoException {
     this.tunOutput = engine == null ? null : engine.tunOutput(0, tunCounts);
+    this.hold = new ReceiveHold(engine == null ? 0 : engine.config().receiveHoldMicros());
     this.gateway = gateway;
     this.listener = listener;
     this.sessions = sessions;
@@ -169,6 +172,10 @@ final class TcpGateway implements Runnable {
       int timeout = 0;
       while (running) {
         int ready = epoll.await(timeout);
+        if (anyConnectionReady(ready)) {
+          hold.beforeReceive();
+          hold.received(System.nanoTime());
+        }
         now = System.nanoTime();
         for (int i = 0; i < ready; i++) {
           long tag = epoll.tag(i);
@@ -193,6 +200,16 @@ final class TcpGateway implements Runnable {
         c.peer.close("agent stopping");
       }
     }
+  }
+
+  private boolean anyConnectionReady(int ready) {
+    for (int i = 0; i < ready; i++) {
+      long tag = epoll.tag(i);
+      if (tag != TAG_LISTENER && tag != TAG_WAKE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Everything after the ready descriptors: hand-offs, timers, output; returns the timeout. */

@@ -61,8 +61,12 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     ServerSetup setup = ServerSetup.from(config);
     int workers =
         config.workers != null ? config.workers : Runtime.getRuntime().availableProcessors();
+    EngineConfig.Builder engineBuilder = EngineConfig.builder();
+    if (config.receiveHoldMicros != null) {
+      engineBuilder.receiveHoldMicros(config.receiveHoldMicros);
+    }
     EngineConfig engineConfig =
-        EngineConfig.builder()
+        engineBuilder
             .port(config.listen.port)
             .workers(workers)
             .tunName(tunName)

@@ -26,6 +26,7 @@ import java.util.Map;
   "mode",
   "listen",
   "workers",
+  "receiveHoldMicros",
   "pools",
   "mtu",
   "routes",
@@ -56,6 +57,13 @@ public class AgentConfig {
 
   /** Data-plane workers; unset means one per CPU core. */
   public Integer workers;
+
+  /**
+   * Receive moderation: while packets stream in, a worker waits this many microseconds before
+   * receiving, so that it handles them in larger batches (fewer wake-ups, TUN writes and ACKs per
+   * GiB); isolated packets are never delayed. Unset means 200; 0 turns it off.
+   */
+  public Integer receiveHoldMicros;
 
   /** Tunnel address pools. */
   public Pools pools;

@@ -30,12 +30,13 @@ interface BenchGateway extends AutoCloseable {
 
   static BenchGateway start(String name, NetNs server, OpenSslPki pki, Path dir, String proto)
       throws Exception {
-    return start(name, server, pki, dir, proto, 2, List.of());
+    return start(name, server, pki, dir, proto, 2, null, List.of());
   }
 
   /**
    * Like {@link #start(String, NetNs, OpenSslPki, Path, String)}; a Braid agent gets {@code
-   * workers} workers and {@code jvmOptions} (ignored for the stock server).
+   * workers} workers, {@code receiveHoldMicros} (null: the agent's default) and {@code jvmOptions}
+   * (all ignored for the stock server).
    */
   static BenchGateway start(
       String name,
@@ -44,11 +45,12 @@ interface BenchGateway extends AutoCloseable {
       Path dir,
       String proto,
       int workers,
+      Integer receiveHoldMicros,
       List<String> jvmOptions)
       throws Exception {
     return switch (name) {
       case "stock" -> stock(server, pki, dir, proto);
-      case "braid" -> braid(server, pki, dir, proto, workers, jvmOptions);
+      case "braid" -> braid(server, pki, dir, proto, workers, receiveHoldMicros, jvmOptions);
       default ->
           throw new IllegalArgumentException("unknown gateway " + name + " (known: stock, braid)");
     };
@@ -85,7 +87,13 @@ interface BenchGateway extends AutoCloseable {
   }
 
   private static BenchGateway braid(
-      NetNs server, OpenSslPki pki, Path dir, String proto, int workers, List<String> jvmOptions)
+      NetNs server,
+      OpenSslPki pki,
+      Path dir,
+      String proto,
+      int workers,
+      Integer receiveHoldMicros,
+      List<String> jvmOptions)
       throws Exception {
     Path config =
         AgentProcess.writeConfig(
@@ -94,10 +102,13 @@ interface BenchGateway extends AutoCloseable {
             1194,
             proto.toUpperCase(java.util.Locale.ROOT),
             "10.8.0.0/24",
+            null,
+            java.util.Map.of(),
             "tls-crypt",
             "tc.key",
             9464,
-            workers);
+            workers,
+            receiveHoldMicros == null ? "" : "receiveHoldMicros: " + receiveHoldMicros);
     Process p = server.start(AgentProcess.command(config, "braid0", jvmOptions));
     Path log = dir.resolve("braid-agent.log");
     Thread.ofPlatform()

@@ -22,13 +22,18 @@ import java.util.regex.Pattern;
  * Braid versus a stock OpenVPN 2.6 server on the same topology (server and client namespaces joined
  * by veth), the same PKI and stock clients with AES-256-GCM: iperf3 TCP throughput through the
  * tunnel (clients to server, one iperf3 per client, all at once), ping RTT through the tunnel from
- * the first client before iperf3 (a fresh server) and after it (a warm one), and the server
- * process's CPU seconds (utime + stime from /proc/PID/stat) per GiB moved by iperf3.
+ * the first client before iperf3 (a fresh server), during it (loaded) and after it (a warm one),
+ * and the server process's CPU seconds (utime + stime from /proc/PID/stat) per GiB moved by iperf3.
  *
  * <p>Arguments: {@code gateways=stock,braid protos=udp,tcp seconds=10 pings=20 clients=1 workers=2
- * repeat=1 agentJvm=}; {@code workers} may list several counts (e.g. {@code 1,2}: one Braid row
- * each), {@code repeat} runs the whole sequence again (rows interleave the gateways), {@code
- * agentJvm} adds space-separated JVM options to the agent (e.g. a JFR recording). Prints one table.
+ * repeat=1 warmup=0 holds=default agentJvm=}; {@code workers} may list several counts (e.g. {@code
+ * 1,2}: one Braid row each), {@code holds} likewise lists the agent's {@code receiveHoldMicros}
+ * ({@code default}: unset), {@code repeat} runs the whole sequence again (rows interleave the
+ * gateways), {@code warmup} first runs an iperf3 of that many seconds (after the cold pings) that
+ * the main columns leave out, so they show a warm server (for Braid: its packet path compiled by
+ * the JIT) and the last column shows what the warm-up run cost per GiB, JIT compilation included;
+ * {@code agentJvm} adds space-separated JVM options to the agent (e.g. a JFR recording). Prints one
+ * table.
  */
 public final class TunnelThroughput {
   private static final double GIB = 1024.0 * 1024 * 1024;
@@ -48,6 +53,8 @@ public final class TunnelThroughput {
                 "clients", "1",
                 "workers", "2",
                 "repeat", "1",
+                "warmup", "0",
+                "holds", "default",
                 "agentJvm", ""));
     Prerequisites.require("ip", "openvpn", "openssl", "iperf3", "ping");
     int clientCount = Integer.parseInt(opts.get("clients"));
@@ -61,10 +68,13 @@ public final class TunnelThroughput {
       for (int r = 0; r < Integer.parseInt(opts.get("repeat")); r++) {
         for (String proto : opts.get("protos").split(",")) {
           for (String name : opts.get("gateways").split(",")) {
-            String[] workerCounts =
-                name.equals("braid") ? opts.get("workers").split(",") : new String[] {"-"};
+            boolean braid = name.equals("braid");
+            String[] workerCounts = braid ? opts.get("workers").split(",") : new String[] {"-"};
+            String[] holds = braid ? opts.get("holds").split(",") : new String[] {"-"};
             for (String workers : workerCounts) {
-              rows.add(run(topology, name, proto, workers, jvm, opts));
+              for (String hold : holds) {
+                rows.add(run(topology, name, proto, workers, hold, jvm, opts));
+              }
             }
           }
         }
@@ -80,11 +90,11 @@ public final class TunnelThroughput {
             + ", after: "
             + loadAverage());
     System.out.println(
-        "| gateway | proto | workers | iperf3 Mbit/s | ping cold avg ms | ping warm avg ms | ping warm"
-            + " max ms | server CPU s | CPU s/GiB |");
+        "| gateway | proto | workers | hold µs | iperf3 Mbit/s | ping cold avg ms | ping warm avg ms | ping warm"
+            + " max ms | ping loaded avg ms | server CPU s | CPU s/GiB | warm-up s/GiB |");
     System.out.println(
-        "|---------|-------|--------:|--------------:|-----------------:|-----------------:|----------"
-            + "-----:|-------------:|----------:|");
+        "|---------|-------|--------:|--------:|--------------:|-----------------:|-----------------:|----------"
+            + "-----:|-------------------:|-------------:|----------:|--------------:|");
     rows.forEach(System.out::println);
   }
 
@@ -93,6 +103,7 @@ public final class TunnelThroughput {
       String name,
       String proto,
       String workers,
+      String hold,
       List<String> jvm,
       Map<String, String> opts)
       throws Exception {
@@ -109,6 +120,7 @@ public final class TunnelThroughput {
             dir,
             proto,
             workers.equals("-") ? 2 : Integer.parseInt(workers),
+            hold.equals("-") || hold.equals("default") ? null : Integer.valueOf(hold),
             jvm)) {
       for (int k = 0; k < n; k++) {
         clients.add(
@@ -129,7 +141,7 @@ public final class TunnelThroughput {
           throw new IllegalStateException(name + " " + proto + ": no tunnel\n" + c.log());
         }
       }
-      return measure(name, proto, workers, gateway.pid(), server, topology.clients(), opts);
+      return measure(name, proto, workers, hold, gateway.pid(), server, topology.clients(), opts);
     } finally {
       for (OpenVpnProcess c : clients) {
         c.close();
@@ -141,12 +153,49 @@ public final class TunnelThroughput {
       String name,
       String proto,
       String workers,
+      String hold,
       long pid,
       NetNs server,
       List<NetNs> clients,
       Map<String, String> opts)
       throws Exception {
     double[] cold = ping(clients.getFirst(), opts.get("pings"));
+    int warmup = Integer.parseInt(opts.get("warmup"));
+    Phase first =
+        warmup > 0 ? iperfPhase(pid, server, clients, String.valueOf(warmup), false) : null;
+    Phase measured = iperfPhase(pid, server, clients, opts.get("seconds"), true);
+    double[] warm = ping(clients.getFirst(), opts.get("pings"));
+    return String.format(
+        "| %-7s | %-5s | %7s | %7s | %13.1f | %16.3f | %16.3f | %15.3f | %14.3f | %12.2f | %9.2f |"
+            + " %14s |",
+        name,
+        proto,
+        workers,
+        hold,
+        measured.bits / 1e6,
+        cold[0],
+        warm[0],
+        warm[1],
+        measured.loadedPingMs,
+        measured.cpuSeconds,
+        measured.cpuPerGib(),
+        first == null ? "-" : String.format("%.2f", first.cpuPerGib()));
+  }
+
+  /** What one iperf3 run moved and what it cost the server. */
+  private record Phase(double bits, long bytes, double cpuSeconds, double loadedPingMs) {
+    double cpuPerGib() {
+      return cpuSeconds / (bytes / GIB);
+    }
+  }
+
+  /**
+   * One iperf3 run per client, all at once, with the server's CPU ticks around it and, if {@code
+   * pingLoaded}, pings from the first client every 0.2 s while it runs.
+   */
+  private static Phase iperfPhase(
+      long pid, NetNs server, List<NetNs> clients, String seconds, boolean pingLoaded)
+      throws Exception {
     List<Process> iperfServers = new ArrayList<>();
     try {
       for (int k = 0; k < clients.size(); k++) {
@@ -160,8 +209,22 @@ public final class TunnelThroughput {
       for (int k = 0; k < clients.size(); k++) {
         NetNs client = clients.get(k);
         int port = 5201 + k;
-        runs.add(CompletableFuture.supplyAsync(() -> iperf(client, port, opts.get("seconds"))));
+        runs.add(CompletableFuture.supplyAsync(() -> iperf(client, port, seconds)));
       }
+      // starts 2 s in (after iperf3's connect and omitted first second), ends before iperf3 does
+      int loadedPings = Math.max(1, (Integer.parseInt(seconds) - 3) * 5);
+      CompletableFuture<double[]> loaded =
+          pingLoaded
+              ? CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      Thread.sleep(2000);
+                      return ping(clients.getFirst(), String.valueOf(loadedPings));
+                    } catch (IOException | InterruptedException e) {
+                      throw new IllegalStateException("ping under load failed", e);
+                    }
+                  })
+              : CompletableFuture.completedFuture(new double[] {Double.NaN, Double.NaN});
       long bytes = 0;
       double bits = 0;
       for (CompletableFuture<String> run : runs) {
@@ -177,12 +240,7 @@ public final class TunnelThroughput {
         bits += Double.parseDouble(m.group(2));
       }
       long after = cpuTicks(pid);
-      double[] warm = ping(clients.getFirst(), opts.get("pings"));
-      double gib = bytes / GIB;
-      double cpu = (after - before) / 100.0; // USER_HZ
-      return String.format(
-          "| %-7s | %-5s | %7s | %13.1f | %16.3f | %16.3f | %15.3f | %12.2f | %9.2f |",
-          name, proto, workers, bits / 1e6, cold[0], warm[0], warm[1], cpu, cpu / gib);
+      return new Phase(bits, bytes, (after - before) / 100.0, loaded.join()[0]); // USER_HZ
     } finally {
       for (Process p : iperfServers) {
         p.destroy();
@@ -204,17 +262,25 @@ public final class TunnelThroughput {
   private static String iperf(NetNs client, int port, String seconds) {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
-        return client.exec(
-            "iperf3",
-            "-c",
-            TUNNEL_SERVER,
-            "-p",
-            String.valueOf(port),
-            "-t",
-            seconds,
-            "-J",
-            "-O",
-            "1");
+        String json =
+            client.exec(
+                "iperf3",
+                "-c",
+                TUNNEL_SERVER,
+                "-p",
+                String.valueOf(port),
+                "-t",
+                seconds,
+                "-J",
+                "-O",
+                "1");
+        if (!json.contains("unable to connect to server")) {
+          return json;
+        }
+        Thread.sleep(250); // iperf3 -s binds asynchronously; retry the connect
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       } catch (IOException | RuntimeException notListeningYet) {
         try {
           Thread.sleep(250); // iperf3 -s binds asynchronously; retry the connect
