@@ -38,6 +38,7 @@ public final class Gateway implements Engine.Handlers {
 
   private final SessionTable<Integer> peerIds;
   private final ConcurrentMap<TunnelAddress, Route> routes = new ConcurrentHashMap<>();
+  private final DuplicateClients duplicates = new DuplicateClients();
   private final List<WorkerGateway> workers = new ArrayList<>();
   private volatile ServerConfig config;
   private volatile ServerConfig tcpConfig;
@@ -140,12 +141,7 @@ public final class Gateway implements Engine.Handlers {
     }
     tcpConfig = forTcp(next);
     config = next;
-    for (int w = 0; w < workers.size(); w++) {
-      wake(w); // each loop adopts it on its own thread, also when idle
-    }
-    if (tcp != null) {
-      wake(workers.size());
-    }
+    wakeAll(); // each loop adopts it on its own thread, also when idle
   }
 
   /** The settings new sessions get now. */
@@ -258,6 +254,29 @@ public final class Gateway implements Engine.Handlers {
   /** The hand-off queue of loop {@code owner} (a worker, or the TCP loop at the worker count). */
   HandoffQueue<Handed> handoffTo(int owner) {
     return owner < workers.size() ? workers.get(owner).handoff() : tcp.handoff();
+  }
+
+  /**
+   * OpenVPN's {@code duplicate-cn}: whether sessions may share a client common name; when not, a
+   * client that connects again replaces its older session. Applies to sessions established from now
+   * on.
+   */
+  public void allowDuplicateCommonNames(boolean allowed) {
+    duplicates.allow(allowed);
+  }
+
+  DuplicateClients duplicates() {
+    return duplicates;
+  }
+
+  /** Wakes every loop (workers and the TCP loop) for something each must do on its own thread. */
+  void wakeAll() {
+    for (int w = 0; w < workers.size(); w++) {
+      wake(w);
+    }
+    if (tcp != null) {
+      wake(workers.size());
+    }
   }
 
   ConcurrentMap<TunnelAddress, Route> routes() {

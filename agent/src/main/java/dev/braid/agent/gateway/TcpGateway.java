@@ -63,6 +63,7 @@ final class TcpGateway implements Runnable {
   private volatile Throwable failure;
   private long nextId;
   private long now;
+  private long seenReplacements;
   private final boolean[] wakeWorker;
   private final TunOutput tunOutput;
   private final TunCounts tunCounts = new TunCounts();
@@ -215,6 +216,7 @@ final class TcpGateway implements Runnable {
   /** Everything after the ready descriptors: hand-offs, timers, output; returns the timeout. */
   private int turn() {
     sessions.refresh(now, out); // a config reload wakes this loop to adopt it here
+    seenReplacements = gateway.duplicates().closeDisplaced(sessions, seenReplacements, now, out);
     Handed h;
     while ((h = handoff.poll()) != null) {
       Session<TcpLink> s = sessions.byPeerId(h.peerId());
@@ -299,10 +301,18 @@ final class TcpGateway implements Runnable {
             }
           }
         }
-        case SessionEvent.Established est -> ledger.established(est.session());
+        case SessionEvent.Established est -> {
+          ledger.established(est.session());
+          if (gateway.duplicates().established(est.session())) {
+            gateway.wakeAll(); // the displaced session's loop closes it
+          }
+        }
         case SessionEvent.Renegotiated r ->
             ledger.renegotiated(r.session(), r.keyId(), r.byServer());
-        case SessionEvent.Closed c -> ledger.closed(c.session(), c.reason());
+        case SessionEvent.Closed c -> {
+          ledger.closed(c.session(), c.reason());
+          gateway.duplicates().closed(c.session());
+        }
       }
     }
     if (tunOutput != null) {

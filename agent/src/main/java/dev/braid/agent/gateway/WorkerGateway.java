@@ -30,6 +30,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
   private final byte[] scratch = new byte[65536];
   private final boolean[] wakeOwner;
   private long nextPoll;
+  private long seenReplacements;
 
   WorkerGateway(int index, Gateway gateway, ServerSessions<Path> sessions, int handoffCapacity) {
     this.index = index;
@@ -93,6 +94,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
   @Override
   public long onTimer(WorkerContext context, long now) {
     sessions.refresh(now, out); // a config reload wakes every worker to adopt it here
+    seenReplacements = gateway.duplicates().closeDisplaced(sessions, seenReplacements, now, out);
     Handed h;
     while ((h = handoff.poll()) != null) {
       if (h.isForTun()) {
@@ -138,10 +140,18 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
           context.writeTun(ByteBuffer.wrap(t.packet()));
           ledger.fromClient(t.session().peerId(), t.packet().length);
         }
-        case SessionEvent.Established est -> ledger.established(est.session());
+        case SessionEvent.Established est -> {
+          ledger.established(est.session());
+          if (gateway.duplicates().established(est.session())) {
+            gateway.wakeAll(); // the displaced session's loop closes it
+          }
+        }
         case SessionEvent.Renegotiated r ->
             ledger.renegotiated(r.session(), r.keyId(), r.byServer());
-        case SessionEvent.Closed c -> ledger.closed(c.session(), c.reason());
+        case SessionEvent.Closed c -> {
+          ledger.closed(c.session(), c.reason());
+          gateway.duplicates().closed(c.session());
+        }
       }
     }
     out.clear();

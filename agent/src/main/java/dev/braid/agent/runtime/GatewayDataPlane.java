@@ -73,6 +73,7 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
             .networkNamespace(namespace)
             .build();
     Gateway gateway = new Gateway(setup.server(), setup.pool(), workers);
+    gateway.allowDuplicateCommonNames(Boolean.TRUE.equals(config.duplicateCommonNames));
     Engine engine = Engine.start(engineConfig, gateway);
     try {
       gateway.attach(engine);
@@ -135,6 +136,7 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
               + " at restart (the operator rolls the pod for them)");
     }
     ServerConfig server = ServerSetup.from(next).server();
+    gateway.allowDuplicateCommonNames(Boolean.TRUE.equals(next.duplicateCommonNames));
     gateway.apply(
         server,
         next.pools == null || next.pools.fixedAddresses == null

@@ -95,7 +95,15 @@ final class AgentFixture implements AutoCloseable {
                 cryptExtraYaml);
         authAgent =
             startAgent(
-                "auth", AUTH_PORT, 9465, "10.9.0.0/24", null, Map.of(), "tls-auth", "ta.key", "");
+                "auth",
+                AUTH_PORT,
+                9465,
+                "10.9.0.0/24",
+                null,
+                Map.of(),
+                "tls-auth",
+                "ta.key",
+                "duplicateCommonNames: true");
       }
     } catch (Exception e) {
       close();

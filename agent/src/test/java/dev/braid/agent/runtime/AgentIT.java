@@ -9,6 +9,7 @@ import static dev.braid.agent.runtime.AgentFixture.CRYPT_PORT;
 import static dev.braid.agent.runtime.AgentFixture.v4;
 import static dev.braid.agent.runtime.AgentFixture.v6;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.braid.agent.testing.WatchedProcess;
 import java.io.IOException;
@@ -230,6 +231,40 @@ class AgentIT {
           .as("agent log:\n%s\nclient log:\n%s", f.cryptAgent.output(), c.output())
           .isNotNull();
       assertThat(c.output()).doesNotContain("Initialization Sequence Completed");
+    }
+  }
+
+  @Test
+  void aClientConnectingAgainReplacesItsOlderSessionUnlessDuplicatesAreAllowed() throws Exception {
+    int mark = f.cryptAgent.lineCount();
+    try (WatchedProcess first = f.client(0, v4(0), CRYPT_PORT, "udp", "alice", TLS_CRYPT)) {
+      awaitConnected(first);
+      ping(0, CRYPT_GATEWAY, 2);
+      try (WatchedProcess again = f.client(1, v4(1), CRYPT_PORT, "udp", "alice", TLS_CRYPT)) {
+        awaitConnected(again);
+        String replaced =
+            f.cryptAgent.awaitFrom(
+                mark, l -> l.contains("replaced by a newer connection of alice"), 30_000);
+        System.out.println("older session: " + replaced);
+        assertThat(replaced).as(f.cryptAgent.output()).isNotNull();
+        ping(1, CRYPT_GATEWAY, 3);
+        assertThatThrownBy(
+                () ->
+                    f.clients.get(0).exec("ping", "-c", "2", "-i", "0.3", "-W", "2", CRYPT_GATEWAY))
+            .as("the replaced session carries nothing")
+            .hasMessageContaining("100% packet loss");
+      }
+    }
+    // The tls-auth agent runs with duplicateCommonNames: true (OpenVPN's duplicate-cn).
+    int authMark = f.authAgent.lineCount();
+    try (WatchedProcess a = f.client(0, v4(0), AUTH_PORT, "udp", "bob", "tls-auth ta.key 1");
+        WatchedProcess b = f.client(1, v4(1), AUTH_PORT, "udp", "bob", "tls-auth ta.key 1")) {
+      awaitConnected(a);
+      awaitConnected(b);
+      ping(0, AUTH_GATEWAY, 3);
+      ping(1, AUTH_GATEWAY, 3);
+      assertThat(f.authAgent.awaitFrom(authMark, l -> l.contains("replaced by a newer"), 1_000))
+          .isNull();
     }
   }
 

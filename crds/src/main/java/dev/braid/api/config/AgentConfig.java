@@ -35,6 +35,7 @@ import java.util.Map;
   "ciphers",
   "keepalive",
   "renegotiateSeconds",
+  "duplicateCommonNames",
   "site",
   "multipath",
   "control"
@@ -88,6 +89,12 @@ public class AgentConfig {
 
   /** Seconds between data-key renegotiations; 0 disables them. */
   public Integer renegotiateSeconds = 3600;
+
+  /**
+   * Whether several sessions may use one client certificate common name at once (OpenVPN's {@code
+   * duplicate-cn}). Unset or false: a client that connects again replaces its older session.
+   */
+  public Boolean duplicateCommonNames;
 
   /** Hubs to connect to in {@code site} mode. */
   public SiteSettings site;

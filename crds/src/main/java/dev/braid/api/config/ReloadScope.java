@@ -30,6 +30,7 @@ public final class ReloadScope {
     c.ciphers = List.of();
     c.keepalive = null;
     c.renegotiateSeconds = null;
+    c.duplicateCommonNames = null;
     if (c.pools != null) {
       c.pools.fixedAddresses = null; // a new VPNClient with an address must not roll every node
     }

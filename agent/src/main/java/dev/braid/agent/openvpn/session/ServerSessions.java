@@ -365,6 +365,15 @@ public final class ServerSessions<P> {
     return byPeerId.get(peerId);
   }
 
+  /**
+   * Closes {@code s} at once without telling the client, as OpenVPN drops the older session of a
+   * client that connected again; the close event carries {@code reason}.
+   */
+  public void close(Session<P> s, String reason, Output<P> out) {
+    s.closeNow(reason, out);
+    reapIfClosed(s);
+  }
+
   private void reapIfClosed(Session<P> s) {
     if (s.isClosed()) {
       byClientSid.remove(s.clientSessionId());

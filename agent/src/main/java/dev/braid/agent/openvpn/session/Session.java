@@ -671,6 +671,11 @@ public final class Session<P> {
     }
   }
 
+  /** Closes the session now, telling the client nothing; see {@link ServerSessions#close}. */
+  void closeNow(String reason, Output<P> out) {
+    close(reason, out);
+  }
+
   private void close(String reason, Output<P> out) {
     if (state != State.CLOSED) {
       state = State.CLOSED;
