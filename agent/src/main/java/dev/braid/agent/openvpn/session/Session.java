@@ -90,6 +90,8 @@ public final class Session<P> {
   private long goodbyeDeadlineNanos;
   private String goodbyeReason;
   private int serverRenegotiations;
+  private final double renegotiateDraw =
+      java.util.concurrent.ThreadLocalRandom.current().nextDouble();
 
   Session(
       ServerConfig config,
@@ -356,7 +358,17 @@ public final class Session<P> {
         || current.phase != KeyState.Phase.KEYS_AGREED) {
       return Long.MAX_VALUE;
     }
-    return current.agreedNanos + config.renegotiate().toNanos();
+    return current.agreedNanos + jitteredAge(config.renegotiate().toNanos(), renegotiateDraw);
+  }
+
+  /**
+   * A server's key age limit, spread per session uniformly between 90% and 100% of {@code ageNanos}
+   * as OpenVPN 2.6 does for servers ({@code reneg-sec max}, min defaulting to 90% of max), so that
+   * clients that connected together (after a gateway restart) do not all renegotiate in the same
+   * second. {@code draw} is uniform in [0, 1).
+   */
+  static long jitteredAge(long ageNanos, double draw) {
+    return ageNanos - (long) (ageNanos * 0.1 * (1 - draw));
   }
 
   /** Soft resets this server started because a key reached its age limit. */
