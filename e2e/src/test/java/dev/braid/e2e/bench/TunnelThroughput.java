@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
 /**
  * Braid versus a stock OpenVPN 2.6 server on the same topology (server and client namespaces joined
  * by veth), the same PKI and stock clients with AES-256-GCM: iperf3 TCP throughput through the
- * tunnel (clients to server, one iperf3 per client, all at once), ping RTT through the tunnel from
- * the first client before iperf3 (a fresh server), during it (loaded) and after it (a warm one),
- * and the server process's CPU seconds (utime + stime from /proc/PID/stat) per GiB moved by iperf3.
+ * tunnel (clients to server, one iperf3 per client, all at once; the inner TCP's retransmissions),
+ * ping RTT through the tunnel from the first client before iperf3 (a fresh server), during it
+ * (loaded) and after it (a warm one), and the server process's CPU seconds (utime + stime from
+ * /proc/PID/stat) per GiB moved by iperf3.
  *
  * <p>Arguments: {@code gateways=stock,braid protos=udp,tcp seconds=10 pings=20 clients=1 workers=2
  * repeat=1 warmup=0 holds=default agentJvm=}; {@code workers} may list several counts (e.g. {@code
@@ -91,10 +92,10 @@ public final class TunnelThroughput {
             + loadAverage());
     System.out.println(
         "| gateway | proto | workers | hold µs | iperf3 Mbit/s | ping cold avg ms | ping warm avg ms | ping warm"
-            + " max ms | ping loaded avg ms | server CPU s | CPU s/GiB | warm-up s/GiB |");
+            + " max ms | ping loaded avg ms | TCP retr | server CPU s | CPU s/GiB | warm-up s/GiB |");
     System.out.println(
         "|---------|-------|--------:|--------:|--------------:|-----------------:|-----------------:|----------"
-            + "-----:|-------------------:|-------------:|----------:|--------------:|");
+            + "-----:|-------------------:|---------:|-------------:|----------:|--------------:|");
     rows.forEach(System.out::println);
   }
 
@@ -166,7 +167,7 @@ public final class TunnelThroughput {
     Phase measured = iperfPhase(pid, server, clients, opts.get("seconds"), true);
     double[] warm = ping(clients.getFirst(), opts.get("pings"));
     return String.format(
-        "| %-7s | %-5s | %7s | %7s | %13.1f | %16.3f | %16.3f | %15.3f | %14.3f | %12.2f | %9.2f |"
+        "| %-7s | %-5s | %7s | %7s | %13.1f | %16.3f | %16.3f | %15.3f | %14.3f | %8d | %12.2f | %9.2f |"
             + " %14s |",
         name,
         proto,
@@ -177,13 +178,15 @@ public final class TunnelThroughput {
         warm[0],
         warm[1],
         measured.loadedPingMs,
+        measured.retransmits,
         measured.cpuSeconds,
         measured.cpuPerGib(),
         first == null ? "-" : String.format("%.2f", first.cpuPerGib()));
   }
 
   /** What one iperf3 run moved and what it cost the server. */
-  private record Phase(double bits, long bytes, double cpuSeconds, double loadedPingMs) {
+  private record Phase(
+      double bits, long bytes, double cpuSeconds, double loadedPingMs, long retransmits) {
     double cpuPerGib() {
       return cpuSeconds / (bytes / GIB);
     }
@@ -227,6 +230,7 @@ public final class TunnelThroughput {
               : CompletableFuture.completedFuture(new double[] {Double.NaN, Double.NaN});
       long bytes = 0;
       double bits = 0;
+      long retransmits = 0;
       for (CompletableFuture<String> run : runs) {
         String json = run.join();
         Matcher m =
@@ -238,9 +242,13 @@ public final class TunnelThroughput {
         }
         bytes += Long.parseLong(m.group(1));
         bits += Double.parseDouble(m.group(2));
+        Matcher retr =
+            Pattern.compile("\"sum_sent\":\\s*\\{[^}]*?\"retransmits\":\\s*(\\d+)").matcher(json);
+        retransmits += retr.find() ? Long.parseLong(retr.group(1)) : 0;
       }
       long after = cpuTicks(pid);
-      return new Phase(bits, bytes, (after - before) / 100.0, loaded.join()[0]); // USER_HZ
+      double cpuSeconds = (after - before) / 100.0; // USER_HZ
+      return new Phase(bits, bytes, cpuSeconds, loaded.join()[0], retransmits);
     } finally {
       for (Process p : iperfServers) {
         p.destroy();
