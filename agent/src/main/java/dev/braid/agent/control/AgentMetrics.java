@@ -31,8 +31,19 @@ public final class AgentMetrics {
     gauge(out, "braid_agent_workers", "Data-plane workers running", s.workers());
     gauge(out, "braid_agent_sessions", "Established sessions", s.sessions().size());
     counter(out, "braid_agent_handshakes_total", "Completed handshakes", s.handshakes());
-    counter(
-        out, "braid_agent_retransmits_total", "Control-channel retransmissions", s.retransmits());
+    labelled(
+        out,
+        "braid_agent_retransmits_total",
+        "Control-channel retransmissions by trigger (timeout, fast: later ids acknowledged,"
+            + " blocked: the oldest message held the send window)",
+        "reason",
+        s.retransmits());
+    labelled(
+        out,
+        "braid_agent_renegotiations_total",
+        "Completed data-key renegotiations by who started them",
+        "by",
+        s.renegotiations());
     labelled(out, "braid_agent_drops_total", "Dropped packets by reason", "reason", s.drops());
     counter(
         out,

@@ -19,10 +19,14 @@ public interface DataPlaneStatus {
    * @param sessions established sessions with their paths and per-path byte counters
    * @param capabilities kernel features probed at start
    * @param handshakes completed handshakes since start
-   * @param retransmits control-channel retransmissions since start
+   * @param retransmits control-channel retransmissions since start by why they were sent ({@code
+   *     timeout}, {@code fast}: later ids were acknowledged, {@code blocked}: the oldest message
+   *     held the send window)
    * @param drops dropped packets by reason since start
    * @param disconnects ended TCP sessions by cause since start
    * @param revokedSessions sessions cut off since start because a new CRL revoked their certificate
+   * @param renegotiations completed data-key renegotiations since start by who started them ({@code
+   *     server}, {@code client})
    */
   record Snapshot(
       boolean serving,
@@ -30,14 +34,15 @@ public interface DataPlaneStatus {
       List<SessionStatus> sessions,
       KernelCapabilities capabilities,
       long handshakes,
-      long retransmits,
+      Map<String, Long> retransmits,
       Map<String, Long> drops,
       Map<String, Long> disconnects,
-      long revokedSessions) {
+      long revokedSessions,
+      Map<String, Long> renegotiations) {
 
     /** A data plane that is not (yet) serving. */
     public static Snapshot idle() {
-      return new Snapshot(false, 0, List.of(), null, 0, 0, Map.of(), Map.of(), 0);
+      return new Snapshot(false, 0, List.of(), null, 0, Map.of(), Map.of(), Map.of(), 0, Map.of());
     }
   }
 }

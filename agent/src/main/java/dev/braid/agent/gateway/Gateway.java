@@ -9,6 +9,7 @@ import dev.braid.agent.engine.WorkerTimer;
 import dev.braid.agent.nativeio.NativeIoException;
 import dev.braid.agent.nativeio.TcpListener;
 import dev.braid.agent.openvpn.push.AddressPool;
+import dev.braid.agent.openvpn.reliable.SenderCounters;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.openvpn.session.ServerSessions;
 import dev.braid.agent.openvpn.tlswrap.ResetCookie;
@@ -234,6 +235,20 @@ public final class Gateway implements Engine.Handlers {
       }
     }
     return all;
+  }
+
+  /** Control-channel send and resend counts of every loop since start. */
+  public SenderCounters controlCounters() {
+    SenderCounters all = new SenderCounters();
+    published().forEach(p -> all.add(p.control()));
+    return all;
+  }
+
+  /** Completed data-key renegotiations since start, started by the server or by clients. */
+  public long renegotiations(boolean byServer) {
+    return published().stream()
+        .mapToLong(p -> byServer ? p.serverRenegotiations() : p.clientRenegotiations())
+        .sum();
   }
 
   /** Sessions that reached ESTABLISHED since start. */

@@ -1,5 +1,6 @@
 package dev.braid.agent.gateway;
 
+import dev.braid.agent.openvpn.reliable.SenderCounters;
 import dev.braid.agent.openvpn.session.Output;
 import dev.braid.agent.openvpn.wire.DropReason;
 import java.util.EnumMap;
@@ -20,9 +21,16 @@ final class Publisher {
 
   /** What other threads read. */
   record Published(
-      List<SessionView> sessions, Map<DropReason, Long> drops, long handshakes, long revoked) {}
+      List<SessionView> sessions,
+      Map<DropReason, Long> drops,
+      long handshakes,
+      long revoked,
+      SenderCounters control,
+      long serverRenegotiations,
+      long clientRenegotiations) {}
 
-  private volatile Published published = new Published(List.of(), Map.of(), 0, 0);
+  private volatile Published published =
+      new Published(List.of(), Map.of(), 0, 0, new SenderCounters(), 0, 0);
   private long nextAt;
 
   Published published() {
@@ -36,6 +44,7 @@ final class Publisher {
       Output<?> out,
       SessionLedger ledger,
       long revoked,
+      SenderCounters control,
       String loopName) {
     if (now - nextAt < 0) {
       return nextAt;
@@ -43,7 +52,15 @@ final class Publisher {
     Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
     drops.putAll(out.drops());
     Published previous = published;
-    published = new Published(sessions.get(), Map.copyOf(drops), ledger.handshakes(), revoked);
+    published =
+        new Published(
+            sessions.get(),
+            Map.copyOf(drops),
+            ledger.handshakes(),
+            revoked,
+            control.copy(),
+            ledger.renegotiations(true),
+            ledger.renegotiations(false));
     if (!drops.equals(previous.drops())) {
       LOG.info("{} protocol drops: {}", loopName, drops);
     }

@@ -25,6 +25,8 @@ final class SessionLedger {
   private final ConcurrentMap<TunnelAddress, Route> routes;
   private final Map<Integer, long[]> bytes = new HashMap<>(); // peer-id -> {in, out}
   private long handshakes;
+  private long serverRenegotiations;
+  private long clientRenegotiations;
 
   SessionLedger(int owner, String loopName, ConcurrentMap<TunnelAddress, Route> routes) {
     this.owner = owner;
@@ -50,6 +52,11 @@ final class SessionLedger {
   }
 
   void renegotiated(Session<?> s, int keyId, boolean byServer) {
+    if (byServer) {
+      serverRenegotiations++;
+    } else {
+      clientRenegotiations++;
+    }
     LOG.info(
         "session renegotiated: {} peer-id {} key id {} ({}, {} by the server so far)",
         loopName,
@@ -98,6 +105,11 @@ final class SessionLedger {
     if (b != null) {
       b[1] += length;
     }
+  }
+
+  /** Completed renegotiations started by the server ({@code true}) or by clients. */
+  long renegotiations(boolean byServer) {
+    return byServer ? serverRenegotiations : clientRenegotiations;
   }
 
   long handshakes() {

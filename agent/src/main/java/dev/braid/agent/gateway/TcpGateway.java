@@ -244,6 +244,7 @@ final class TcpGateway implements Runnable {
             out,
             ledger,
             sessions.revokedSessions(),
+            sessions.controlCounters(),
             "tcp");
     long deadline = Math.min(sessions.nextWakeupNanos(), publishAt);
     return (int) Math.max(0, Math.min(1000, (deadline - System.nanoTime() + 999_999) / 1_000_000));

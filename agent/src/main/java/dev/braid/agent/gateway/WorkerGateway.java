@@ -114,6 +114,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
             out,
             ledger,
             sessions.revokedSessions(),
+            sessions.controlCounters(),
             "worker " + index);
     long wake = sessions.nextWakeupNanos();
     nextPoll = wake == Long.MAX_VALUE ? publishAt : wake;

@@ -11,6 +11,7 @@ import dev.braid.agent.gateway.SessionView;
 import dev.braid.agent.nativeio.KernelCapabilities;
 import dev.braid.agent.nativeio.NetworkNamespace;
 import dev.braid.agent.nativeio.TcpListener;
+import dev.braid.agent.openvpn.reliable.SenderCounters;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.transport.tcp.TcpTransportStatus;
 import dev.braid.api.config.AgentConfig;
@@ -184,10 +185,16 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
         sessions,
         capabilities,
         gateway.handshakes(),
-        0,
+        retransmits(gateway.controlCounters()),
         drops,
         gateway.tcpDisconnects(),
-        gateway.revokedSessions());
+        gateway.revokedSessions(),
+        Map.of("server", gateway.renegotiations(true), "client", gateway.renegotiations(false)));
+  }
+
+  private static Map<String, Long> retransmits(SenderCounters c) {
+    return Map.of(
+        "timeout", c.resentTimeout(), "fast", c.resentFast(), "blocked", c.resentBlocked());
   }
 
   /** One established session as the VPNGatewayNode lists it. */

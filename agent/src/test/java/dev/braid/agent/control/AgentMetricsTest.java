@@ -21,7 +21,16 @@ class AgentMetricsTest {
     s.paths = List.of(p);
     var snapshot =
         new DataPlaneStatus.Snapshot(
-            true, 4, List.of(s), null, 3, 9, Map.of("bad-hmac", 2L, "no-session", 5L), Map.of(), 1);
+            true,
+            4,
+            List.of(s),
+            null,
+            3,
+            Map.of("timeout", 9L, "blocked", 2L),
+            Map.of("bad-hmac", 2L, "no-session", 5L),
+            Map.of(),
+            1,
+            Map.of("server", 4L, "client", 0L));
 
     String text = AgentMetrics.render(snapshot, new AgentMetrics.ControlCounters(1, 2, 3, 0));
 
@@ -29,7 +38,10 @@ class AgentMetricsTest {
         .contains(
             "braid_agent_sessions 1",
             "braid_agent_handshakes_total 3",
-            "braid_agent_retransmits_total 9",
+            "braid_agent_retransmits_total{reason=\"timeout\"} 9",
+            "braid_agent_retransmits_total{reason=\"blocked\"} 2",
+            "braid_agent_renegotiations_total{by=\"server\"} 4",
+            "braid_agent_renegotiations_total{by=\"client\"} 0",
             "braid_agent_revoked_sessions_total 1",
             "braid_agent_drops_total{reason=\"bad-hmac\"} 2",
             "braid_agent_drops_total{reason=\"no-session\"} 5",

@@ -29,7 +29,7 @@ class NodeReportTest {
     var many = Collections.nCopies(NodeReport.MAX_SESSIONS + 5, s);
     var snapshot =
         new DataPlaneStatus.Snapshot(
-            true, 2, many, null, 0, 0, Map.of("bad-hmac", 1L), Map.of(), 0);
+            true, 2, many, null, 0, Map.of(), Map.of("bad-hmac", 1L), Map.of(), 0, Map.of());
 
     var report =
         NodeReport.build(

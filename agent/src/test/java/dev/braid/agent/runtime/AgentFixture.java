@@ -6,6 +6,8 @@ import dev.braid.agent.testing.AgentProcess;
 import dev.braid.agent.testing.NetNs;
 import dev.braid.agent.testing.WatchedProcess;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -271,5 +273,17 @@ final class AgentFixture implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** The {@code /metrics} text of the agent whose control port is {@code httpPort}. */
+  String metrics(int httpPort) throws Exception {
+    return node.call(
+        () -> {
+          try (Socket s = new Socket("127.0.0.1", httpPort)) {
+            s.getOutputStream()
+                .write("GET /metrics HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          }
+        });
   }
 }

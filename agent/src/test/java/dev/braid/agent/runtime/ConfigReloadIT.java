@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.agent.testing.WatchedProcess;
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -149,14 +147,7 @@ class ConfigReloadIT {
 
   /** The agent's metrics, fetched inside the node namespace. */
   private static String metrics() throws Exception {
-    return f.node.call(
-        () -> {
-          try (Socket s = new Socket("127.0.0.1", 9464)) {
-            s.getOutputStream()
-                .write("GET /metrics HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-          }
-        });
+    return f.metrics(9464);
   }
 
   /** The document; with more than one route it also pushes DNS (the reloaded version). */

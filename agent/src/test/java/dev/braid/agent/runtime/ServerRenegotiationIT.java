@@ -4,8 +4,10 @@ import static dev.braid.agent.runtime.AgentFixture.CRYPT_GATEWAY;
 import static dev.braid.agent.runtime.AgentFixture.CRYPT_PORT;
 import static dev.braid.agent.runtime.AgentFixture.v4;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.braid.agent.testing.WatchedProcess;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ class ServerRenegotiationIT {
   @Test
   void serverStartsSoftResetsWhileEveryPingIsAnswered() throws Exception {
     try (AgentFixture f = new AgentFixture(1, "renegotiateSeconds: 6")) {
+      long logged = 0;
       for (String proto : new String[] {"udp", "tcp-client"}) {
         int mark = f.cryptAgent.lineCount();
         try (WatchedProcess c =
@@ -47,6 +50,7 @@ class ServerRenegotiationIT {
                   + "\n"
                   + out.lines().filter(l -> !l.contains("bytes from")).toList());
           assertThat(byServer).as(f.cryptAgent.output()).isGreaterThanOrEqualTo(2);
+          logged += byServer;
           assertThat(clientDataKeys).as(c.output()).isGreaterThanOrEqualTo(3);
           assertThat(c.output())
               .as("the client never starts one itself")
@@ -56,6 +60,11 @@ class ServerRenegotiationIT {
           assertThat(Integer.parseInt(m.group(1))).as(proto + "\n" + out).isEqualTo(100);
         }
       }
+      String counted = "braid_agent_renegotiations_total{by=\"server\"} " + logged;
+      await() // loops publish their counters once a second
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> f.metrics(9464).lines().anyMatch(counted::equals));
+      System.out.println("metrics: " + counted);
     }
   }
 }

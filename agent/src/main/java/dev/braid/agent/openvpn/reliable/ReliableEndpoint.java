@@ -31,8 +31,16 @@ public final class ReliableEndpoint {
   private int extraCopiesLeft = MAX_EXTRA_MESSAGE_COPIES;
 
   public ReliableEndpoint(ReliableConfig config) {
+    this(config, new SenderCounters());
+  }
+
+  /**
+   * Like {@link #ReliableEndpoint(ReliableConfig)}, its sender counting into {@code counters},
+   * which may be shared by many endpoints of one thread (a loop's totals for status).
+   */
+  public ReliableEndpoint(ReliableConfig config, SenderCounters counters) {
     this.config = config;
-    this.sender = new ReliableSender(config);
+    this.sender = new ReliableSender(config, 0, counters);
     this.receiver = new ReliableReceiver(config);
   }
 

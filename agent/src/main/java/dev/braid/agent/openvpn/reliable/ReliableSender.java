@@ -38,7 +38,7 @@ public final class ReliableSender {
   private final List<Entry> inFlight = new ArrayList<>();
   private long nextId;
   private long sendSeq;
-  private final SenderCounters counters = new SenderCounters();
+  private final SenderCounters counters;
 
   public ReliableSender(ReliableConfig config) {
     this(config, 0);
@@ -46,7 +46,13 @@ public final class ReliableSender {
 
   /** A sender whose first message gets id {@code firstId} (0 for a new key state). */
   public ReliableSender(ReliableConfig config, long firstId) {
+    this(config, firstId, new SenderCounters());
+  }
+
+  /** Like {@link #ReliableSender(ReliableConfig, long)}, counting into shared {@code counters}. */
+  public ReliableSender(ReliableConfig config, long firstId, SenderCounters counters) {
     this.config = config;
+    this.counters = counters;
     this.timer = new RetransmitTimer(config);
     this.nextId = firstId;
   }

@@ -1,6 +1,7 @@
 package dev.braid.agent.openvpn.session;
 
 import dev.braid.agent.openvpn.push.AddressPool;
+import dev.braid.agent.openvpn.reliable.SenderCounters;
 import dev.braid.agent.openvpn.tlswrap.ControlWrap;
 import dev.braid.agent.openvpn.tlswrap.ResetCookie;
 import dev.braid.agent.openvpn.tlswrap.ResetRateLimiter;
@@ -69,6 +70,7 @@ public final class ServerSessions<P> {
   private ServerConfig config;
   private final List<ControlWrap> retiredWraps = new ArrayList<>();
   private long revokedSessions;
+  private final SenderCounters controlCounters = new SenderCounters();
   private final ResetCookie cookie;
   private final ResetRateLimiter resetLimiter;
   private final AddressPool pool;
@@ -225,6 +227,14 @@ public final class ServerSessions<P> {
     }
   }
 
+  /**
+   * What the control channels of this table's sessions sent and resent since start, closed sessions
+   * included; owned by the table's thread (publish a {@link SenderCounters#copy()}).
+   */
+  public SenderCounters controlCounters() {
+    return controlCounters;
+  }
+
   /** Sessions sent away because their client certificate was revoked, since start. */
   public long revokedSessions() {
     return revokedSessions;
@@ -301,7 +311,16 @@ public final class ServerSessions<P> {
       return null;
     }
     Session<P> s =
-        new Session<>(config, live, p.peerSessionId(), p.sessionId(), peerId, pool, path, nowNanos);
+        new Session<>(
+            config,
+            live,
+            p.peerSessionId(),
+            p.sessionId(),
+            peerId,
+            pool,
+            path,
+            nowNanos,
+            controlCounters);
     s.startFromCookie(nowNanos);
     byClientSid.put(p.sessionId(), s);
     byPeerId.put(peerId, s);

@@ -10,6 +10,7 @@ import dev.braid.agent.openvpn.push.PushReply;
 import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
 import dev.braid.agent.openvpn.reliable.ReliableReceiver;
 import dev.braid.agent.openvpn.reliable.Segment;
+import dev.braid.agent.openvpn.reliable.SenderCounters;
 import dev.braid.agent.openvpn.replay.ReplayWindow;
 import dev.braid.agent.openvpn.tls.PeerIdentity;
 import dev.braid.agent.openvpn.tls.TlsPump;
@@ -90,6 +91,7 @@ public final class Session<P> {
   private long goodbyeDeadlineNanos;
   private String goodbyeReason;
   private int serverRenegotiations;
+  private final SenderCounters controlCounters;
   private final double renegotiateDraw =
       java.util.concurrent.ThreadLocalRandom.current().nextDouble();
 
@@ -101,7 +103,9 @@ public final class Session<P> {
       int peerId,
       AddressPool pool,
       P path,
-      long nowNanos) {
+      long nowNanos,
+      SenderCounters controlCounters) {
+    this.controlCounters = controlCounters;
     this.config = config;
     this.live = live;
     this.serverSid = serverSid;
@@ -132,7 +136,7 @@ public final class Session<P> {
   private KeyState newKeyState(int keyId, long nowNanos) {
     return new KeyState(
         keyId,
-        new ReliableEndpoint(config.reliable()),
+        new ReliableEndpoint(config.reliable(), controlCounters),
         new TlsPump(live.get().tls().newEngine(), config.tlsChunk()),
         nowNanos);
   }

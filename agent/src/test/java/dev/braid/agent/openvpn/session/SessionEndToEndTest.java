@@ -234,11 +234,22 @@ class SessionEndToEndTest {
 
   @Test
   void connectsUnderThirtyPercentLossBothWays() {
+    long retransmits = 0;
     for (long seed = 10; seed < 20; seed++) {
       Harness h = new Harness(true, 30, seed);
       h.connect();
       assertThat(h.events).as("seed %d", seed).anyMatch(e -> e instanceof SessionEvent.Established);
+      retransmits += h.server.controlCounters().retransmits();
     }
+    assertThat(retransmits).as("the table counts its sessions' resends, for status").isPositive();
+  }
+
+  @Test
+  void aLosslessHandshakeResendsNothing() {
+    Harness h = new Harness(true, 0, 1);
+    h.connect();
+    assertThat(h.server.controlCounters().retransmits()).isZero();
+    assertThat(h.server.controlCounters().sentNew()).isPositive();
   }
 
   @Test
