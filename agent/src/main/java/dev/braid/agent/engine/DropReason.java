@@ -21,6 +21,8 @@ public enum DropReason {
   SEND_FAILED,
   /** The kernel refused a packet written to the TUN queue. */
   TUN_WRITE_FAILED,
+  /** A TUN read whose virtio_net_hdr asked for what the segmenter does not do (not TCP GSO). */
+  TUN_SEGMENT_FAILED,
   /** A packet read from TUN that no session routes. */
   NO_ROUTE,
   /** A packet for a session of another worker found that worker's hand-off queue full. */

@@ -75,6 +75,7 @@ public final class Engine implements AutoCloseable {
                   config.workers(),
                   config.batchSize(),
                   config.tunPacketSize(),
+                  config.tunCoalescing(),
                   config.tunCoalescing());
         }
       } finally {

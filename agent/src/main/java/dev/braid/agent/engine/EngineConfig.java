@@ -21,9 +21,10 @@ import java.util.Arrays;
  * @param networkNamespace create sockets and TUN inside this named namespace, or null
  * @param cpus pin worker i to {@code cpus[i % cpus.length]}, or empty for no pinning
  * @param socketBuffer SO_RCVBUF/SO_SNDBUF bytes per socket, 0 for the kernel default
- * @param tunCoalescing open the TUN queues with IFF_VNET_HDR and merge the TCP segments a batch
- *     writes into super-packets the kernel segments (see {@code TcpCoalescer}); off writes every
- *     packet alone
+ * @param tunCoalescing TUN offloads both ways: open the queues with IFF_VNET_HDR, merge the TCP
+ *     segments a batch writes into super-packets the kernel segments (see {@code TcpCoalescer}),
+ *     and let the kernel hand out TCP super-packets and partial checksums that the worker segments
+ *     and completes (see {@code TunSegmenter}); off reads and writes every packet alone
  * @param receiveHoldMicros receive moderation (see {@code ReceiveHold}): while packets stream in,
  *     wait this long before receiving so that they are handled in larger batches; 0 turns it off
  */

@@ -38,7 +38,8 @@ final class Worker implements Runnable, WorkerContext {
   private final WorkerTimer timer;
   private final WorkerCounters counters;
   private final ReceivedView received;
-  private final TunView tunView = new TunView();
+  private final TunView tunView;
+  private final TunSegmenter segmenter;
   private final TunOutput tunOutput;
   private long handlerErrors;
   private final ReceiveHold hold;
@@ -68,6 +69,9 @@ final class Worker implements Runnable, WorkerContext {
     this.hold = new ReceiveHold(config.receiveHoldMicros());
     this.received = new ReceivedView(config.batchSize());
     this.tunOutput = tun == null ? null : newTunOutput(tun, counters);
+    boolean segmented = tun != null && tun.segmentedReads();
+    this.segmenter = segmented ? TunSegmenter.forReads(tun.capacity()) : null;
+    this.tunView = new TunView(segmented ? segmenter.capacity() : 0);
     this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
     this.tx = socket.newBatch(config.batchSize(), config.datagramSize());
     this.epoll = Epoll.create(4);
@@ -154,7 +158,11 @@ final class Worker implements Runnable, WorkerContext {
         bytes += tun.packet(i).remaining();
       }
       counters.tunRead(n, bytes);
-      tunView.size = n;
+      if (segmenter != null) {
+        segmentReads(n);
+      } else {
+        tunView.size = n;
+      }
       try {
         tunHandler.onTunPackets(tunView, this);
       } catch (RuntimeException e) {
@@ -348,8 +356,40 @@ final class Worker implements Runnable, WorkerContext {
     }
   }
 
+  /**
+   * Turns a batch of reads from a queue with segmentation offload into the view's packets: plain
+   * packets as read, super-packets and partial checksums through the segmenter.
+   */
+  private void segmentReads(int n) {
+    segmenter.reset();
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      ByteBuffer header = tun.vnetHeader(i);
+      ByteBuffer packet = tun.packet(i);
+      if (header.get(0) == 0 && header.get(1) == 0) {
+        tunView.segments[size++] = packet;
+        continue;
+      }
+      int first = segmenter.count();
+      int added = segmenter.split(header, packet);
+      if (added < 0) {
+        counters.drop(DropReason.TUN_SEGMENT_FAILED, 1);
+        continue;
+      }
+      for (int k = 0; k < added; k++) {
+        tunView.segments[size++] = segmenter.segment(first + k);
+      }
+    }
+    tunView.size = size;
+  }
+
   private final class TunView implements TunPackets {
     private int size;
+    private final ByteBuffer[] segments;
+
+    TunView(int capacity) {
+      segments = capacity > 0 ? new ByteBuffer[capacity] : null;
+    }
 
     @Override
     public int size() {
@@ -358,6 +398,12 @@ final class Worker implements Runnable, WorkerContext {
 
     @Override
     public ByteBuffer packet(int i) {
+      if (segments != null) {
+        if (i < 0 || i >= size) {
+          throw new IndexOutOfBoundsException("packet " + i + " of " + size);
+        }
+        return segments[i];
+      }
       return tun.packet(i);
     }
   }

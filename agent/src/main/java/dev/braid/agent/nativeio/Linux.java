@@ -52,6 +52,9 @@ final class Linux {
   static final long TUNSETIFF = 0x400454CAL;
   static final long TUNGETFEATURES = 0x800454CFL;
   static final long TUNSETOFFLOAD = 0x400454D0L;
+  static final long TUN_F_CSUM = 0x01;
+  static final long TUN_F_TSO4 = 0x02;
+  static final long TUN_F_TSO6 = 0x04;
 
   static final int EINTR = 4;
   static final int EAGAIN = 11;

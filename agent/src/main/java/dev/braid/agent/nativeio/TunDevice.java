@@ -45,6 +45,27 @@ public final class TunDevice implements AutoCloseable {
   public static TunDevice open(
       String name, int queueCount, int batch, int packetSize, boolean vnetHeader)
       throws NativeIoException {
+    return open(name, queueCount, batch, packetSize, vnetHeader, false);
+  }
+
+  /**
+   * Like {@link #open(String, int, int, int, boolean)}; with {@code segmentedReads} (needs {@code
+   * vnetHeader}) the device announces checksum and TCP segmentation offload (TUNSETOFFLOAD
+   * TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6): the kernel then hands out TCP super-packets of up to 64
+   * KiB and packets with the checksum left to do, each described by its virtio_net_hdr ({@link
+   * TunQueue#vnetHeader}); the reader must segment them and complete the checksums.
+   */
+  public static TunDevice open(
+      String name,
+      int queueCount,
+      int batch,
+      int packetSize,
+      boolean vnetHeader,
+      boolean segmentedReads)
+      throws NativeIoException {
+    if (segmentedReads && !vnetHeader) {
+      throw new IllegalArgumentException("segmented reads need the virtio_net_hdr");
+    }
     byte[] rawName = name.getBytes(StandardCharsets.US_ASCII);
     if (rawName.length >= IFNAMSIZ) {
       throw new IllegalArgumentException("interface name longer than 15 bytes: " + name);
@@ -76,9 +97,22 @@ public final class TunDevice implements AutoCloseable {
         actual = ifr.getString(0);
         if (vnetHeader && q == 0) {
           // The offload flags are the ioctl's value itself, not a pointer: 0 = none.
-          ioctlOrClose(fd, Linux.TUNSETOFFLOAD, MemorySegment.NULL, "ioctl(TUNSETOFFLOAD, 0)");
+          long offload =
+              segmentedReads ? Linux.TUN_F_CSUM | Linux.TUN_F_TSO4 | Linux.TUN_F_TSO6 : 0;
+          ioctlOrClose(
+              fd,
+              Linux.TUNSETOFFLOAD,
+              MemorySegment.ofAddress(offload),
+              "ioctl(TUNSETOFFLOAD, 0x" + Long.toHexString(offload) + ")");
         }
-        queues.add(new TunQueue(fd, q, batch, packetSize, vnetHeader));
+        queues.add(
+            new TunQueue(
+                fd,
+                q,
+                batch,
+                packetSize,
+                vnetHeader,
+                segmentedReads ? MAX_FRAME_READ : packetSize));
       }
     } catch (NativeIoException | RuntimeException e) {
       for (TunQueue queue : queues) {
@@ -92,6 +126,9 @@ public final class TunDevice implements AutoCloseable {
     }
     return new TunDevice(actual, queues);
   }
+
+  /** Largest packet a read of a queue with segmented reads returns: a 64 KiB super-packet. */
+  private static final int MAX_FRAME_READ = 65535;
 
   /** ioctl on a queue not yet handed to a {@link TunQueue}: closes it when the call fails. */
   private static void ioctlOrClose(

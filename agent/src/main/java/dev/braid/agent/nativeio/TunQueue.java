@@ -25,21 +25,33 @@ public final class TunQueue implements AutoCloseable {
   private final MemorySegment readBuffers;
   private final ByteBuffer[] views;
   private final int[] lengths;
+  private final ByteBuffer[] headers;
+  private final int readSize;
+
+  /** Read slots of a queue with segmented reads (each holds up to 64 KiB). */
+  private static final int SUPER_PACKET_SLOTS = 8;
+
   private final TunWriter writer;
   private int count;
 
-  TunQueue(FileDescriptor fd, int index, int batch, int packetSize, boolean vnetHeader) {
+  TunQueue(
+      FileDescriptor fd, int index, int batch, int packetSize, boolean vnetHeader, int readSize) {
     this.fd = fd;
     this.index = index;
     this.packetSize = packetSize;
+    this.readSize = readSize;
     this.header = vnetHeader ? VNET_HDR : 0;
-    int slot = packetSize + header;
-    this.readBuffers = arena.allocate((long) slot * batch, 64);
+    int slot = readSize + header;
+    // Super-packet reads carry ~45 packets each: a few slots hold a full batch's worth.
+    int slots = readSize > packetSize ? Math.min(batch, SUPER_PACKET_SLOTS) : batch;
+    this.readBuffers = arena.allocate((long) slot * slots, 64);
     this.writer = new TunWriter(fd, packetSize, header);
-    this.views = new ByteBuffer[batch];
-    this.lengths = new int[batch];
-    for (int i = 0; i < batch; i++) {
-      views[i] = readBuffers.asSlice((long) slot * i + header, packetSize).asByteBuffer();
+    this.views = new ByteBuffer[slots];
+    this.headers = new ByteBuffer[slots];
+    this.lengths = new int[slots];
+    for (int i = 0; i < slots; i++) {
+      views[i] = readBuffers.asSlice((long) slot * i + header, readSize).asByteBuffer();
+      headers[i] = readBuffers.asSlice((long) slot * i, header).asByteBuffer();
     }
   }
 
@@ -60,7 +72,7 @@ public final class TunQueue implements AutoCloseable {
   /** Reads packets until none are waiting or the batch is full; returns how many. */
   public int readBatch() throws NativeIoException {
     count = 0;
-    int slot = packetSize + header;
+    int slot = readSize + header;
     while (count < views.length) {
       long rc = LibC.read(fd.intValue(), readBuffers.asSlice((long) slot * count, slot), slot);
       if (rc >= 0) {
@@ -80,6 +92,27 @@ public final class TunQueue implements AutoCloseable {
       throw new IndexOutOfBoundsException("packet " + i + " of " + count);
     }
     return views[i].clear().limit(lengths[i]);
+  }
+
+  /**
+   * The virtio_net_hdr that came with packet {@code i} of the last {@link #readBatch()} (10 bytes,
+   * little-endian fields); empty on a queue without IFF_VNET_HDR.
+   */
+  public ByteBuffer vnetHeader(int i) {
+    if (i < 0 || i >= count) {
+      throw new IndexOutOfBoundsException("packet " + i + " of " + count);
+    }
+    return headers[i].clear();
+  }
+
+  /** Most packets one {@link #readBatch()} returns. */
+  public int capacity() {
+    return views.length;
+  }
+
+  /** Whether reads may return super-packets and partial checksums (segmentation offload on). */
+  public boolean segmentedReads() {
+    return readSize > packetSize;
   }
 
   /**

@@ -27,14 +27,15 @@ import java.util.regex.Pattern;
  * /proc/PID/stat) per GiB moved by iperf3.
  *
  * <p>Arguments: {@code gateways=stock,braid protos=udp,tcp seconds=10 pings=20 clients=1 workers=2
- * repeat=1 warmup=0 holds=default agentJvm=}; {@code workers} may list several counts (e.g. {@code
- * 1,2}: one Braid row each), {@code holds} likewise lists the agent's {@code receiveHoldMicros}
- * ({@code default}: unset), {@code repeat} runs the whole sequence again (rows interleave the
- * gateways), {@code warmup} first runs an iperf3 of that many seconds (after the cold pings) that
- * the main columns leave out, so they show a warm server (for Braid: its packet path compiled by
- * the JIT) and the last column shows what the warm-up run cost per GiB, JIT compilation included;
- * {@code agentJvm} adds space-separated JVM options to the agent (e.g. a JFR recording). Prints one
- * table.
+ * repeat=1 warmup=0 holds=default direction=up agentJvm=}; {@code direction=down} runs iperf3 with
+ * {@code -R} (the server sends: downloads through the tunnel); {@code workers} may list several
+ * counts (e.g. {@code 1,2}: one Braid row each), {@code holds} likewise lists the agent's {@code
+ * receiveHoldMicros} ({@code default}: unset), {@code repeat} runs the whole sequence again (rows
+ * interleave the gateways), {@code warmup} first runs an iperf3 of that many seconds (after the
+ * cold pings) that the main columns leave out, so they show a warm server (for Braid: its packet
+ * path compiled by the JIT) and the last column shows what the warm-up run cost per GiB, JIT
+ * compilation included; {@code agentJvm} adds space-separated JVM options to the agent (e.g. a JFR
+ * recording). Prints one table.
  */
 public final class TunnelThroughput {
   private static final double GIB = 1024.0 * 1024 * 1024;
@@ -46,17 +47,18 @@ public final class TunnelThroughput {
     Map<String, String> opts =
         BenchArgs.parse(
             args,
-            Map.of(
-                "gateways", "stock,braid",
-                "protos", "udp,tcp",
-                "seconds", "10",
-                "pings", "20",
-                "clients", "1",
-                "workers", "2",
-                "repeat", "1",
-                "warmup", "0",
-                "holds", "default",
-                "agentJvm", ""));
+            Map.ofEntries(
+                Map.entry("gateways", "stock,braid"),
+                Map.entry("protos", "udp,tcp"),
+                Map.entry("seconds", "10"),
+                Map.entry("pings", "20"),
+                Map.entry("clients", "1"),
+                Map.entry("workers", "2"),
+                Map.entry("repeat", "1"),
+                Map.entry("warmup", "0"),
+                Map.entry("holds", "default"),
+                Map.entry("direction", "up"),
+                Map.entry("agentJvm", "")));
     Prerequisites.require("ip", "openvpn", "openssl", "iperf3", "ping");
     int clientCount = Integer.parseInt(opts.get("clients"));
     List<String> jvm =
@@ -82,7 +84,9 @@ public final class TunnelThroughput {
       }
     }
     System.out.println(
-        "clients="
+        "direction="
+            + opts.get("direction")
+            + " clients="
             + clientCount
             + " seconds="
             + opts.get("seconds")
@@ -163,8 +167,10 @@ public final class TunnelThroughput {
     double[] cold = ping(clients.getFirst(), opts.get("pings"));
     int warmup = Integer.parseInt(opts.get("warmup"));
     Phase first =
-        warmup > 0 ? iperfPhase(pid, server, clients, String.valueOf(warmup), false) : null;
-    Phase measured = iperfPhase(pid, server, clients, opts.get("seconds"), true);
+        warmup > 0
+            ? iperfPhase(pid, server, clients, String.valueOf(warmup), false, reverse(opts))
+            : null;
+    Phase measured = iperfPhase(pid, server, clients, opts.get("seconds"), true, reverse(opts));
     double[] warm = ping(clients.getFirst(), opts.get("pings"));
     return String.format(
         "| %-7s | %-5s | %7s | %7s | %13.1f | %16.3f | %16.3f | %15.3f | %14.3f | %8d | %12.2f | %9.2f |"
@@ -197,7 +203,12 @@ public final class TunnelThroughput {
    * pingLoaded}, pings from the first client every 0.2 s while it runs.
    */
   private static Phase iperfPhase(
-      long pid, NetNs server, List<NetNs> clients, String seconds, boolean pingLoaded)
+      long pid,
+      NetNs server,
+      List<NetNs> clients,
+      String seconds,
+      boolean pingLoaded,
+      boolean reverse)
       throws Exception {
     List<Process> iperfServers = new ArrayList<>();
     try {
@@ -212,7 +223,7 @@ public final class TunnelThroughput {
       for (int k = 0; k < clients.size(); k++) {
         NetNs client = clients.get(k);
         int port = 5201 + k;
-        runs.add(CompletableFuture.supplyAsync(() -> iperf(client, port, seconds)));
+        runs.add(CompletableFuture.supplyAsync(() -> iperf(client, port, seconds, reverse)));
       }
       // starts 2 s in (after iperf3's connect and omitted first second), ends before iperf3 does
       int loadedPings = Math.max(1, (Integer.parseInt(seconds) - 3) * 5);
@@ -267,21 +278,37 @@ public final class TunnelThroughput {
     return new double[] {Double.parseDouble(rtt.group(1)), Double.parseDouble(rtt.group(2))};
   }
 
-  private static String iperf(NetNs client, int port, String seconds) {
+  /** {@code direction=down}: iperf3 -R, the server sends to the clients (downloads). */
+  private static boolean reverse(Map<String, String> opts) {
+    return switch (opts.get("direction")) {
+      case "up" -> false;
+      case "down" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "direction must be up or down, was " + opts.get("direction"));
+    };
+  }
+
+  private static String iperf(NetNs client, int port, String seconds, boolean reverse) {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
-        String json =
-            client.exec(
-                "iperf3",
-                "-c",
-                TUNNEL_SERVER,
-                "-p",
-                String.valueOf(port),
-                "-t",
-                seconds,
-                "-J",
-                "-O",
-                "1");
+        List<String> argv =
+            new ArrayList<>(
+                List.of(
+                    "iperf3",
+                    "-c",
+                    TUNNEL_SERVER,
+                    "-p",
+                    String.valueOf(port),
+                    "-t",
+                    seconds,
+                    "-J",
+                    "-O",
+                    "1"));
+        if (reverse) {
+          argv.add("-R");
+        }
+        String json = client.exec(argv.toArray(String[]::new));
         if (!json.contains("unable to connect to server")) {
           return json;
         }
