@@ -99,6 +99,7 @@ public final class Session<P> {
       int peerId,
       AddressPool pool,
       P path,
+      long replayEpoch,
       long nowNanos) {
     this.config = config;
     this.live = live;
@@ -106,7 +107,7 @@ public final class Session<P> {
     this.clientSid = clientSid;
     this.peerId = peerId;
     this.pool = pool;
-    this.replayEpoch = config.wallSeconds().getAsLong() & 0xFFFFFFFFL;
+    this.replayEpoch = replayEpoch;
     this.paths.add(path);
     this.lastReceivedNanos = nowNanos;
     this.lastSentNanos = nowNanos;

@@ -9,6 +9,7 @@ import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
 import dev.braid.agent.openvpn.reliable.ReliableReceiver;
 import dev.braid.agent.openvpn.reliable.Segment;
+import dev.braid.agent.openvpn.replay.ReplayWindow;
 import dev.braid.agent.openvpn.tls.TlsPump;
 import dev.braid.agent.openvpn.tlswrap.ControlWrap;
 import dev.braid.agent.openvpn.wire.ControlCodec;
@@ -45,6 +46,10 @@ final class MiniClient {
   AeadDataChannel data;
   AeadDataChannel oldData;
   final List<byte[]> received = new ArrayList<>();
+  private final ReplayWindow replay = ReplayWindow.openvpnDefault();
+
+  /** Server control packets dropped for a replayed or too old replay id. */
+  int replayDrops;
 
   /** Control-channel text messages other than PUSH_REPLY (AUTH_FAILED, RESTART, ...). */
   final List<String> messages = new ArrayList<>();
@@ -95,6 +100,12 @@ final class MiniClient {
     if (!u.isOk()) {
       throw new AssertionError("client could not unwrap: " + u.drop());
     }
+    // a stock client checks the replay id of every wrapped packet and drops repeats
+    if (replay.check(u.value().epoch(), u.value().packetId(), now) != null) {
+      replayDrops++;
+      return;
+    }
+    replay.accept(u.value().epoch(), u.value().packetId(), now);
     ControlPacket p = ControlCodec.decode(u.value().plain(), 0, u.value().plain().length).value();
     if (p.opcode() == Opcode.CONTROL_HARD_RESET_SERVER_V2) {
       serverSid = p.sessionId();

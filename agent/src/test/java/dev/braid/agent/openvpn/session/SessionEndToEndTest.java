@@ -365,6 +365,25 @@ class SessionEndToEndTest {
     }
   }
 
+  /**
+   * A session created from a cookie within the second the table started (the first client after an
+   * agent start) numbered its packets 1, 2, ... in the epoch of the reset replies the client had
+   * already taken, and the client dropped them as replays ("bad packet ID").
+   */
+  @Test
+  void sessionPacketsAreNeverReplaysOfTheResetRepliesEvenWithinTheSameSecond() {
+    Harness h =
+        new Harness(
+            serverConfig().withWallSeconds(() -> 1_795_324_873L),
+            new AddressPool("10.8.0.0/24"),
+            true,
+            0,
+            1);
+    h.connect();
+
+    assertThat(h.client.replayDrops).isZero();
+  }
+
   /** A server datagram as the client sees it. */
   private static ControlPacket decodeAsClient(byte[] datagram) {
     byte[] plain =
