@@ -31,6 +31,7 @@ final class MiniClient {
   private final ControlWrap wrap;
   private final Supplier<SSLEngine> engines;
   private final boolean tlsKeyExport;
+  private final ReliableConfig reliableConfig;
   private int replayId;
   long serverSid;
   private int keyId;
@@ -55,16 +56,31 @@ final class MiniClient {
   final List<String> messages = new ArrayList<>();
 
   MiniClient(ControlWrap wrap, Supplier<SSLEngine> engines, boolean tlsKeyExport) {
+    // sends every packet once, like a stock client, so server-side redundancy shows on its own
+    this(wrap, engines, tlsKeyExport, ReliableConfig.braid().withoutRedundancy());
+  }
+
+  /** A client whose reliable layer behaves as {@code reliableConfig} says (upstream26: stock). */
+  MiniClient(
+      ControlWrap wrap,
+      Supplier<SSLEngine> engines,
+      boolean tlsKeyExport,
+      ReliableConfig reliableConfig) {
     this.wrap = wrap;
     this.engines = engines;
     this.tlsKeyExport = tlsKeyExport;
+    this.reliableConfig = reliableConfig;
     newKeyState(0);
+  }
+
+  /** The current key's reliable layer. */
+  ReliableEndpoint reliable() {
+    return reliable;
   }
 
   private void newKeyState(int id) {
     keyId = id;
-    // sends every packet once, like a stock client, so server-side redundancy shows on its own
-    reliable = new ReliableEndpoint(ReliableConfig.braid().withoutRedundancy());
+    reliable = new ReliableEndpoint(reliableConfig);
     tls = new TlsPump(engines.get(), 1000);
     tlsStarted = false;
     keyMethodSent = false;
