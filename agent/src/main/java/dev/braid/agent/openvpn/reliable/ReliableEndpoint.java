@@ -49,6 +49,7 @@ public final class ReliableEndpoint {
   private int extraCopiesLeft = MAX_EXTRA_MESSAGE_COPIES;
   private boolean peerOwes;
   private boolean gapNudgeDue;
+  private long gapSeenNanos;
   private long progressNanos;
   private long nudgeDelayNanos;
   private int nudges;
@@ -89,6 +90,7 @@ public final class ReliableEndpoint {
     }
     if (r == ReceiveResult.ACCEPTED && receiver.hasGap()) {
       gapNudgeDue = true; // a later message came first: the one before it is lost
+      gapSeenNanos = nowNanos;
     }
     return r;
   }
@@ -115,7 +117,7 @@ public final class ReliableEndpoint {
       return Long.MAX_VALUE;
     }
     if (gapNudgeDue) {
-      return Long.MIN_VALUE;
+      return gapSeenNanos;
     }
     if (receiver.hasGap() || peerOwes && sender.isIdle()) {
       return progressNanos + nudgeDelayNanos;
@@ -202,7 +204,7 @@ public final class ReliableEndpoint {
 
   /** When {@link #poll} should next be called even if nothing arrives; Long.MAX_VALUE if never. */
   public long nextWakeupNanos() {
-    return Math.min(sender.nextWakeupNanos(), Math.max(nudgeAtNanos(), 0));
+    return Math.min(sender.nextWakeupNanos(), nudgeAtNanos());
   }
 
   public ReliableSender sender() {
