@@ -7,13 +7,20 @@ import dev.braid.e2e.harness.OpenVpnConfigs;
 import dev.braid.e2e.harness.OpenVpnConfigs.ControlChannel;
 import dev.braid.e2e.harness.OpenVpnProcess;
 import dev.braid.e2e.harness.PacketLoss;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Seed 000 made measurable: how long a stock OpenVPN 2.6 client takes to reach "Initialization
@@ -22,7 +29,9 @@ import java.util.Optional;
  * with the same certificates.
  *
  * <p>Arguments: {@code runs=20 cases=acks50,random30 gateways=stock,braid cap=120}. Prints one
- * table.
+ * table. For analysing single handshakes: {@code keep=DIR} keeps every client's log (and, with
+ * {@code pcap=true}, a packet capture in the client namespace) as {@code
+ * DIR/<gateway>-<case>-<run>.log}; {@code verb=N} sets the client's log level (default 3).
  */
 public final class HandshakeUnderLoss {
   private HandshakeUnderLoss() {}
@@ -33,7 +42,26 @@ public final class HandshakeUnderLoss {
         BenchArgs.parse(
             args,
             Map.of(
-                "runs", "20", "cases", "acks50,random30", "gateways", "stock,braid", "cap", "120"));
+                "runs",
+                "20",
+                "cases",
+                "acks50,random30",
+                "gateways",
+                "stock,braid",
+                "cap",
+                "120",
+                "keep",
+                "",
+                "verb",
+                "3",
+                "pcap",
+                "false"));
+    Path keep = opts.get("keep").isEmpty() ? null : Path.of(opts.get("keep"));
+    if (keep != null) {
+      Files.createDirectories(keep);
+    }
+    int verb = Integer.parseInt(opts.get("verb"));
+    boolean pcap = Boolean.parseBoolean(opts.get("pcap"));
     int runs = Integer.parseInt(opts.get("runs"));
     Duration cap = Duration.ofSeconds(Long.parseLong(opts.get("cap")));
     Prerequisites.require("ip", "openvpn", "openssl", "nft");
@@ -51,7 +79,24 @@ public final class HandshakeUnderLoss {
             List<Double> seconds = new ArrayList<>();
             int failed = 0;
             for (int i = 0; i < runs; i++) {
-              Optional<Duration> t = handshake(client, pki, dir, cap);
+              String runName = gateway.name() + "-" + c + "-" + (i + 1);
+              Process capture =
+                  keep != null && pcap ? capture(client, keep.resolve(runName + ".pcap")) : null;
+              Optional<Duration> t;
+              try {
+                t = handshake(client, pki, dir, cap, verb);
+              } finally {
+                if (capture != null) {
+                  capture.destroy();
+                  capture.waitFor();
+                }
+              }
+              if (keep != null) {
+                Files.copy(
+                    dir.resolve("client.conf.log"),
+                    keep.resolve(runName + ".log"),
+                    StandardCopyOption.REPLACE_EXISTING);
+              }
               if (t.isPresent()) {
                 seconds.add(t.get().toMillis() / 1000.0);
               } else {
@@ -82,6 +127,34 @@ public final class HandshakeUnderLoss {
     rows.forEach(System.out::println);
   }
 
+  /** Starts tcpdump on the client's link and waits until it captures. */
+  private static Process capture(NetNs client, Path file) throws Exception {
+    Process p =
+        client.start(List.of("tcpdump", "-i", "wan0", "-n", "-U", "-w", file.toString(), "udp"));
+    CountDownLatch listening = new CountDownLatch(1);
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  if (line.contains("listening on")) {
+                    listening.countDown();
+                  }
+                }
+              } catch (IOException ended) {
+                // tcpdump ended; the wait below times out or already passed
+              }
+            });
+    if (!listening.await(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("tcpdump did not start in " + client);
+    }
+    return p;
+  }
+
   private static void applyCase(NetNs client, String c) throws IOException {
     if (c.startsWith("acks")) {
       PacketLoss.outgoingAcks(client, Integer.parseInt(c.substring(4)));
@@ -92,11 +165,12 @@ public final class HandshakeUnderLoss {
     }
   }
 
-  private static Optional<Duration> handshake(NetNs client, OpenSslPki pki, Path dir, Duration cap)
-      throws Exception {
+  private static Optional<Duration> handshake(
+      NetNs client, OpenSslPki pki, Path dir, Duration cap, int verb) throws Exception {
     String config =
         OpenVpnConfigs.client(
-                pki, "alice", "10.77.0.1", 1194, "udp", ControlChannel.TLS_CRYPT, "AES-256-GCM")
+                    pki, "alice", "10.77.0.1", 1194, "udp", ControlChannel.TLS_CRYPT, "AES-256-GCM")
+                .replace("verb 3\n", "verb " + verb + "\n")
             + "hand-window "
             + cap.toSeconds()
             + "\n";

@@ -23,6 +23,8 @@ import java.time.Duration;
  * @param maxTimeout upper bound of the timeout after exponential backoff
  * @param ackCopies times each dedicated ACK packet is sent (1 = once, as upstream)
  * @param lossCopies times each message is sent once this endpoint has seen loss (1 = once)
+ * @param nudgePeer while a message from the peer is overdue, send it ACK packets that make a 2.6
+ *     peer's fast retransmit resend what it has unacknowledged (see {@link ReliableEndpoint})
  */
 public record ReliableConfig(
     int sendWindow,
@@ -37,7 +39,8 @@ public record ReliableConfig(
     Duration minTimeout,
     Duration maxTimeout,
     int ackCopies,
-    int lossCopies) {
+    int lossCopies,
+    boolean nudgePeer) {
 
   /**
    * Ids kept for re-acknowledgement, and the most ACK ids accepted in one packet (upstream's
@@ -78,7 +81,8 @@ public record ReliableConfig(
    * copies of a later id also count three times towards a 2.6 peer's fast retransmit ({@code
    * N_ACK_RETRANSMIT} counts every ACK occurrence), so a really lost packet is resent at once
    * instead of after its timer. Once loss has been seen, our own messages go out twice so the peer
-   * rarely waits for our retransmit timer either.
+   * rarely waits for our retransmit timer either. Nudges cover the peer's losses that its own
+   * doubling timer would otherwise repair (2 s, 4 s, 8 s...).
    */
   public static ReliableConfig braid() {
     return new ReliableConfig(
@@ -94,7 +98,8 @@ public record ReliableConfig(
         Duration.ofMillis(200),
         Duration.ofSeconds(3),
         3,
-        2);
+        2,
+        true);
   }
 
   /**
@@ -115,7 +120,8 @@ public record ReliableConfig(
         Duration.ofSeconds(2),
         Duration.ofDays(1),
         1,
-        1);
+        1,
+        false);
   }
 
   /**
@@ -135,7 +141,8 @@ public record ReliableConfig(
         Duration.ofSeconds(2),
         Duration.ofDays(1),
         1,
-        1);
+        1,
+        false);
   }
 
   /**
@@ -148,6 +155,15 @@ public record ReliableConfig(
 
   /** This configuration with other ACK and loss-mode copy counts. */
   public ReliableConfig withCopies(int ackCopies, int lossCopies) {
+    return with(ackCopies, lossCopies, nudgePeer);
+  }
+
+  /** This configuration without nudges: the peer's messages wait for the peer's own timers. */
+  public ReliableConfig withoutNudges() {
+    return with(ackCopies, lossCopies, false);
+  }
+
+  private ReliableConfig with(int ackCopies, int lossCopies, boolean nudgePeer) {
     return new ReliableConfig(
         sendWindow,
         receiveWindow,
@@ -161,6 +177,7 @@ public record ReliableConfig(
         minTimeout,
         maxTimeout,
         ackCopies,
-        lossCopies);
+        lossCopies,
+        nudgePeer);
   }
 }

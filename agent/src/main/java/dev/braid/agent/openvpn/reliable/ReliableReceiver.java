@@ -88,6 +88,16 @@ public final class ReliableReceiver {
     return acks.take(config.maxAcksPerPacket());
   }
 
+  /** ACK ids for the next outgoing packet, at most {@code max}. */
+  public int[] takeAcks(int max) {
+    return acks.take(Math.min(max, config.maxAcksPerPacket()));
+  }
+
+  /** True while a later message is buffered and the next expected one is missing. */
+  public boolean hasGap() {
+    return buffered > 0;
+  }
+
   /** The id this receiver delivers next. */
   public long nextExpectedId() {
     return nextExpected;

@@ -233,6 +233,11 @@ public final class ReliableSender {
     return timer.smoothedRttNanos();
   }
 
+  /** The timeout after one more expiry of {@code timeoutNanos}: doubled, capped. */
+  public long backoffNanos(long timeoutNanos) {
+    return timer.backoff(timeoutNanos);
+  }
+
   /** Base retransmit timeout a new message would get now. */
   public long currentTimeoutNanos() {
     return timer.timeoutNanos();

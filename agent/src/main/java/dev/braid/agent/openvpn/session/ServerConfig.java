@@ -88,6 +88,23 @@ public record ServerConfig(
         renegotiate);
   }
 
+  /** The same with another wall clock (seconds) for replay-id epochs. */
+  public ServerConfig withWallSeconds(LongSupplier clock) {
+    return new ServerConfig(
+        wrap,
+        tls,
+        ciphers,
+        reliable,
+        handWindow,
+        ping,
+        pingRestart,
+        transitionWindow,
+        tlsChunk,
+        extraPush,
+        clock,
+        renegotiate);
+  }
+
   /** The same with server-initiated renegotiation every {@code interval} (zero: never). */
   public ServerConfig withRenegotiate(Duration interval) {
     return new ServerConfig(

@@ -319,12 +319,25 @@ public final class ServerSessions<P> {
             peerId,
             pool,
             path,
+            sessionReplayEpoch(),
             nowNanos,
             controlCounters);
     s.startFromCookie(nowNanos);
     byClientSid.put(p.sessionId(), s);
     byPeerId.put(peerId, s);
     return s;
+  }
+
+  /**
+   * The replay-id epoch (tls-auth/tls-crypt "time") of a new session's packets. The client already
+   * holds our reset replies, numbered 1, 2, ... in {@link #replayEpoch}; the session numbers its
+   * packets from 1 again, so it needs a later epoch or the client drops them as replays ("bad
+   * packet ID"). The wall clock gives a later one except within the second this table was made (or
+   * after the clock stepped back): then one second past the reset replies' epoch.
+   */
+  private long sessionReplayEpoch() {
+    long now = config.wallSeconds().getAsLong() & 0xFFFFFFFFL;
+    return now > replayEpoch ? now : (replayEpoch + 1) & 0xFFFFFFFFL;
   }
 
   private void receiveData(

@@ -103,6 +103,7 @@ public final class Session<P> {
       int peerId,
       AddressPool pool,
       P path,
+      long replayEpoch,
       long nowNanos,
       SenderCounters controlCounters) {
     this.controlCounters = controlCounters;
@@ -112,7 +113,7 @@ public final class Session<P> {
     this.clientSid = clientSid;
     this.peerId = peerId;
     this.pool = pool;
-    this.replayEpoch = config.wallSeconds().getAsLong() & 0xFFFFFFFFL;
+    this.replayEpoch = replayEpoch;
     this.paths.add(path);
     this.lastReceivedNanos = nowNanos;
     this.lastSentNanos = nowNanos;
@@ -314,10 +315,24 @@ public final class Session<P> {
       }
     }
     advance(ks, nowNanos, out);
+    ks.reliable.expectPeer(clientOwesMessage(ks), nowNanos);
     flush(ks, nowNanos, out);
     if (state == State.CLOSING && goodbyeKey.reliable.sender().isIdle()) {
       close(goodbyeReason, out); // the client acknowledged the notice
     }
+  }
+
+  /**
+   * True while this key cannot go on without a message from the client: its TLS flight or
+   * key-method message, or (for a client that did not announce it wants the reply unasked) its
+   * PUSH_REQUEST. The reliable layer nudges the client when such a message is overdue.
+   */
+  private boolean clientOwesMessage(KeyState ks) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return false;
+    }
+    return ks.phase == KeyState.Phase.TLS
+        || ks.phase == KeyState.Phase.KEYS_AGREED && ks.keyId == 0 && !pushed;
   }
 
   private KeyState keyStateFor(ControlPacket p, long nowNanos, Output<P> out) {

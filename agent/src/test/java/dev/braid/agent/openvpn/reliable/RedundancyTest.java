@@ -76,12 +76,12 @@ class RedundancyTest {
   /**
    * The first of two client messages is lost. Our ACK of the second, sent three times, counts three
    * times towards a 2.6 client's fast retransmit; sent once it counts once and the client waits for
-   * its timer.
+   * its timer. Without nudges, which would trigger the resend on their own ({@link NudgeTest}).
    */
   @Test
   void ackCopiesTriggerTheStockClientsFastRetransmit() {
-    SimulatedLink on = clientSendsTwoFirstLost(ON);
-    SimulatedLink off = clientSendsTwoFirstLost(OFF);
+    SimulatedLink on = clientSendsTwoFirstLost(ON.withoutNudges());
+    SimulatedLink off = clientSendsTwoFirstLost(OFF.withoutNudges());
     System.out.printf(
         "first of two lost: with copies both delivered at %d ms (client fast %d timeout %d),"
             + " without %d ms (fast %d timeout %d)%n",

@@ -9,6 +9,7 @@ import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
 import dev.braid.agent.openvpn.reliable.ReliableReceiver;
 import dev.braid.agent.openvpn.reliable.Segment;
+import dev.braid.agent.openvpn.replay.ReplayWindow;
 import dev.braid.agent.openvpn.tls.TlsPump;
 import dev.braid.agent.openvpn.tlswrap.ControlWrap;
 import dev.braid.agent.openvpn.wire.ControlCodec;
@@ -30,6 +31,7 @@ final class MiniClient {
   private final ControlWrap wrap;
   private final Supplier<SSLEngine> engines;
   private final boolean tlsKeyExport;
+  private final ReliableConfig reliableConfig;
   private int replayId;
   long serverSid;
   private int keyId;
@@ -45,21 +47,40 @@ final class MiniClient {
   AeadDataChannel data;
   AeadDataChannel oldData;
   final List<byte[]> received = new ArrayList<>();
+  private final ReplayWindow replay = ReplayWindow.openvpnDefault();
+
+  /** Server control packets dropped for a replayed or too old replay id. */
+  int replayDrops;
 
   /** Control-channel text messages other than PUSH_REPLY (AUTH_FAILED, RESTART, ...). */
   final List<String> messages = new ArrayList<>();
 
   MiniClient(ControlWrap wrap, Supplier<SSLEngine> engines, boolean tlsKeyExport) {
+    // sends every packet once, like a stock client, so server-side redundancy shows on its own
+    this(wrap, engines, tlsKeyExport, ReliableConfig.braid().withoutRedundancy());
+  }
+
+  /** A client whose reliable layer behaves as {@code reliableConfig} says (upstream26: stock). */
+  MiniClient(
+      ControlWrap wrap,
+      Supplier<SSLEngine> engines,
+      boolean tlsKeyExport,
+      ReliableConfig reliableConfig) {
     this.wrap = wrap;
     this.engines = engines;
     this.tlsKeyExport = tlsKeyExport;
+    this.reliableConfig = reliableConfig;
     newKeyState(0);
+  }
+
+  /** The current key's reliable layer. */
+  ReliableEndpoint reliable() {
+    return reliable;
   }
 
   private void newKeyState(int id) {
     keyId = id;
-    // sends every packet once, like a stock client, so server-side redundancy shows on its own
-    reliable = new ReliableEndpoint(ReliableConfig.braid().withoutRedundancy());
+    reliable = new ReliableEndpoint(reliableConfig);
     tls = new TlsPump(engines.get(), 1000);
     tlsStarted = false;
     keyMethodSent = false;
@@ -95,6 +116,12 @@ final class MiniClient {
     if (!u.isOk()) {
       throw new AssertionError("client could not unwrap: " + u.drop());
     }
+    // a stock client checks the replay id of every wrapped packet and drops repeats
+    if (replay.check(u.value().epoch(), u.value().packetId(), now) != null) {
+      replayDrops++;
+      return;
+    }
+    replay.accept(u.value().epoch(), u.value().packetId(), now);
     ControlPacket p = ControlCodec.decode(u.value().plain(), 0, u.value().plain().length).value();
     if (p.opcode() == Opcode.CONTROL_HARD_RESET_SERVER_V2) {
       serverSid = p.sessionId();

@@ -82,6 +82,22 @@ class SessionEndToEndTest {
 
     Harness(
         ServerConfig config, AddressPool pool, boolean tlsKeyExport, int lossPercent, long seed) {
+      this(
+          config,
+          pool,
+          tlsKeyExport,
+          lossPercent,
+          seed,
+          ReliableConfig.braid().withoutRedundancy());
+    }
+
+    Harness(
+        ServerConfig config,
+        AddressPool pool,
+        boolean tlsKeyExport,
+        int lossPercent,
+        long seed,
+        ReliableConfig clientReliable) {
       this.server =
           new ServerSessions<>(
               config,
@@ -91,7 +107,10 @@ class SessionEndToEndTest {
               p -> p.getBytes(StandardCharsets.US_ASCII));
       this.client =
           new MiniClient(
-              new TlsCrypt(tlsCryptKey, KeyDirection.INVERSE), clientEngines, tlsKeyExport);
+              new TlsCrypt(tlsCryptKey, KeyDirection.INVERSE),
+              clientEngines,
+              tlsKeyExport,
+              clientReliable);
       this.random = new Random(seed);
       this.lossPercent = lossPercent;
     }
@@ -376,6 +395,71 @@ class SessionEndToEndTest {
       h.drainServer();
       h.runUntil(h.client::connected, 60_000 * MS);
     }
+  }
+
+  /**
+   * A session created from a cookie within the second the table started (the first client after an
+   * agent start) numbered its packets 1, 2, ... in the epoch of the reset replies the client had
+   * already taken, and the client dropped them as replays ("bad packet ID").
+   */
+  @Test
+  void sessionPacketsAreNeverReplaysOfTheResetRepliesEvenWithinTheSameSecond() {
+    Harness h =
+        new Harness(
+            serverConfig().withWallSeconds(() -> 1_795_324_873L),
+            new AddressPool("10.8.0.0/24"),
+            true,
+            0,
+            1);
+    h.connect();
+
+    assertThat(h.client.replayDrops).isZero();
+  }
+
+  /**
+   * The stock client's ClientHello is lost but its separate ACK of our second reset reply arrives
+   * and creates the session. The server, owed the ClientHello, nudges and the client resends it by
+   * fast retransmit instead of after its 2 s timer (stock clients then double it: 4 s, 8 s...).
+   */
+  @Test
+  void lostClientHelloIsResentOnTheServersNudgeNotTheClientsTimer() {
+    Harness on = clientHelloLostAckArrives(ReliableConfig.braid());
+    Harness off = clientHelloLostAckArrives(ReliableConfig.braid().withoutNudges());
+    System.out.printf(
+        "ClientHello lost: connected at %d ms with nudges, %d ms without%n",
+        on.now / MS, off.now / MS);
+    assertThat(on.client.reliable().sender().counters().resentTimeout()).isZero();
+    assertThat(on.client.reliable().sender().counters().resentFast()).isPositive();
+    assertThat(off.client.reliable().sender().counters().resentTimeout()).isPositive();
+    assertThat(on.now).isLessThan(off.now);
+  }
+
+  private static Harness clientHelloLostAckArrives(ReliableConfig server) {
+    Harness h =
+        new Harness(
+            serverConfig().withReliable(server),
+            new AddressPool("10.8.0.0/24"),
+            true,
+            0,
+            1,
+            ReliableConfig.upstream26());
+    h.client.start();
+    byte[] reset = h.client.poll(0).getFirst();
+    h.server.receive(reset, 0, reset.length, PATH, 0, h.out);
+    List<byte[]> replies = h.out.datagrams().stream().map(Output.Datagram::bytes).toList();
+    h.out.clear();
+    // a stock client handles each datagram on its own: the first reply starts TLS...
+    h.client.receive(replies.get(0), 0);
+    List<byte[]> clientHello = h.client.poll(0);
+    assertThat(clientHello).singleElement(); // lost
+    // ...and the copy after it is a duplicate it acknowledges with a dedicated ACK
+    h.client.receive(replies.get(1), 0);
+    List<byte[]> ack = h.client.poll(0);
+    assertThat(ack).singleElement();
+    ack.forEach(h::toServer);
+    assertThat(h.server.size()).isEqualTo(1);
+    h.runUntil(h.client::connected, 60_000 * MS);
+    return h;
   }
 
   /** A server datagram as the client sees it. */
