@@ -23,18 +23,23 @@ final class SessionLedger {
   private final int owner;
   private final String loopName;
   private final ConcurrentMap<TunnelAddress, Route> routes;
+  private final Gateway gateway;
   private final Map<Integer, long[]> bytes = new HashMap<>(); // peer-id -> {in, out}
   private long handshakes;
   private long serverRenegotiations;
   private long clientRenegotiations;
 
-  SessionLedger(int owner, String loopName, ConcurrentMap<TunnelAddress, Route> routes) {
+  SessionLedger(int owner, String loopName, Gateway gateway) {
     this.owner = owner;
     this.loopName = loopName;
-    this.routes = routes;
+    this.routes = gateway.routes();
+    this.gateway = gateway;
   }
 
   void established(Session<?> s) {
+    if (gateway.duplicates().established(s)) {
+      gateway.wakeAll(); // the loop of the session it displaced closes that one
+    }
     handshakes++;
     bytes.put(s.peerId(), new long[2]);
     Route route = new Route(owner, s.peerId());
@@ -67,6 +72,7 @@ final class SessionLedger {
   }
 
   void closed(Session<?> s, String reason) {
+    gateway.duplicates().closed(s);
     bytes.remove(s.peerId());
     Route route = new Route(owner, s.peerId());
     for (String address : tunnelAddresses(s)) {

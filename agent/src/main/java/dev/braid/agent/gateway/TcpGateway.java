@@ -131,7 +131,7 @@ final class TcpGateway implements Runnable {
     this.listener = listener;
     this.sessions = sessions;
     this.handoff = new HandoffQueue<>(handoffCapacity);
-    this.ledger = new SessionLedger(owner, "tcp", gateway.routes());
+    this.ledger = new SessionLedger(owner, "tcp", gateway);
     this.epoll = Epoll.create(64);
     this.wake = EventFd.create();
     this.wakeWorker = new boolean[owner];
@@ -302,18 +302,10 @@ final class TcpGateway implements Runnable {
             }
           }
         }
-        case SessionEvent.Established est -> {
-          ledger.established(est.session());
-          if (gateway.duplicates().established(est.session())) {
-            gateway.wakeAll(); // the displaced session's loop closes it
-          }
-        }
+        case SessionEvent.Established est -> ledger.established(est.session());
         case SessionEvent.Renegotiated r ->
             ledger.renegotiated(r.session(), r.keyId(), r.byServer());
-        case SessionEvent.Closed c -> {
-          ledger.closed(c.session(), c.reason());
-          gateway.duplicates().closed(c.session());
-        }
+        case SessionEvent.Closed c -> ledger.closed(c.session(), c.reason());
       }
     }
     if (tunOutput != null) {

@@ -37,7 +37,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
     this.gateway = gateway;
     this.sessions = sessions;
     this.handoff = new HandoffQueue<>(handoffCapacity);
-    this.ledger = new SessionLedger(index, "worker " + index, gateway.routes());
+    this.ledger = new SessionLedger(index, "worker " + index, gateway);
     this.wakeOwner = new boolean[gateway.workerCount() + 1];
   }
 
@@ -141,18 +141,10 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
           context.writeTun(ByteBuffer.wrap(t.packet()));
           ledger.fromClient(t.session().peerId(), t.packet().length);
         }
-        case SessionEvent.Established est -> {
-          ledger.established(est.session());
-          if (gateway.duplicates().established(est.session())) {
-            gateway.wakeAll(); // the displaced session's loop closes it
-          }
-        }
+        case SessionEvent.Established est -> ledger.established(est.session());
         case SessionEvent.Renegotiated r ->
             ledger.renegotiated(r.session(), r.keyId(), r.byServer());
-        case SessionEvent.Closed c -> {
-          ledger.closed(c.session(), c.reason());
-          gateway.duplicates().closed(c.session());
-        }
+        case SessionEvent.Closed c -> ledger.closed(c.session(), c.reason());
       }
     }
     out.clear();
