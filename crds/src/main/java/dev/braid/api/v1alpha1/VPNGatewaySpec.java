@@ -41,6 +41,15 @@ public class VPNGatewaySpec {
   @Max(1024)
   public Integer workers;
 
+  /**
+   * Receive moderation in microseconds: while packets stream in, a worker waits this long before
+   * receiving, so that it handles them in larger batches; isolated packets are never delayed. 0
+   * turns it off; unset means the agent's default (200). A change restarts the agents node by node.
+   */
+  @Min(0)
+  @Max(10000)
+  public Integer receiveHoldMicros;
+
   /** Only nodes with these labels run the gateway. */
   public Map<String, String> nodeSelector;
 
@@ -88,6 +97,14 @@ public class VPNGatewaySpec {
       value = "self == 0 || self >= 60",
       message = "spec.renegotiateSeconds must be 0 (never) or at least 60")
   public Integer renegotiateSeconds;
+
+  /**
+   * Whether several sessions may use one client certificate common name at once (OpenVPN's {@code
+   * duplicate-cn}); when false, a client that connects again replaces its older session. Applied
+   * without restarting the agents.
+   */
+  @Default("false")
+  public Boolean duplicateCommonNames;
 
   /** The hubs a {@code site} gateway connects to. */
   public SiteSettings site;

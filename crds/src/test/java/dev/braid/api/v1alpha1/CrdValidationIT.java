@@ -102,6 +102,8 @@ class CrdValidationIT {
     assertThat(stored.port).isEqualTo(1194);
     assertThat(stored.mtu).isEqualTo(1500);
     assertThat(stored.renegotiateSeconds).isEqualTo(3600);
+    assertThat(stored.duplicateCommonNames).isFalse();
+    assertThat(stored.receiveHoldMicros).isNull(); // the agent's default applies
     assertThat(stored.keepalive.intervalSeconds).isEqualTo(10);
     assertThat(stored.keepalive.timeoutSeconds).isEqualTo(60);
   }

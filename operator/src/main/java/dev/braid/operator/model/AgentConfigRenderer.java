@@ -54,6 +54,7 @@ public final class AgentConfigRenderer {
     c.listen.transports =
         spec.transports == null ? List.of(Transport.UDP) : List.copyOf(spec.transports);
     c.workers = spec.workers;
+    c.receiveHoldMicros = spec.receiveHoldMicros; // unset: the agent's default
     c.pools = new AgentConfig.Pools();
     if (spec.network != null) {
       c.pools.ipv4 = spec.network.ipv4;
@@ -67,6 +68,7 @@ public final class AgentConfigRenderer {
     c.ciphers = ciphers(spec);
     c.keepalive = keepalive(spec.keepalive);
     c.renegotiateSeconds = spec.renegotiateSeconds == null ? 3600 : spec.renegotiateSeconds;
+    c.duplicateCommonNames = Boolean.TRUE.equals(spec.duplicateCommonNames);
     c.site = spec.site;
     c.multipath = spec.multipath;
     c.control.httpPort = AgentPaths.HTTP_PORT;
@@ -104,9 +106,10 @@ public final class AgentConfigRenderer {
   }
 
   /**
-   * Hash of the settings an agent cannot change in place (sockets, TUN device, workers, pools,
-   * uplinks). A change of it rolls the DaemonSet one node at a time; everything else (routes, DNS,
-   * ciphers, keepalive, renegotiation, CRL) the agents reload without dropping sessions.
+   * Hash of the settings an agent cannot change in place (sockets, TUN device, workers, receive
+   * moderation, pools, uplinks). A change of it rolls the DaemonSet one node at a time; everything
+   * else (routes, DNS, ciphers, keepalive, renegotiation, duplicate common names, CRL) the agents
+   * reload without dropping sessions.
    */
   public static String restartHash(AgentConfig config) {
     return hash(AgentConfigParser.render(ReloadScope.restartRelevant(config)));

@@ -53,6 +53,34 @@ class AgentConfigRendererTest {
     assertThat(with).isEqualTo(without);
   }
 
+  @Test
+  void unsetKnobsRenderAsTheAgentDefaults() throws Exception {
+    AgentConfig parsed =
+        AgentConfigParser.parse(AgentConfigRenderer.renderYaml(gw, List.of()), "cm");
+    assertThat(parsed.receiveHoldMicros).isNull(); // the agent's own default (200) applies
+    assertThat(parsed.duplicateCommonNames).isFalse();
+  }
+
+  @Test
+  void receiveHoldAndDuplicateCommonNamesGoIntoTheAgentConfig() throws Exception {
+    gw.getSpec().receiveHoldMicros = 0;
+    gw.getSpec().duplicateCommonNames = true;
+    String yaml = AgentConfigRenderer.renderYaml(gw, List.of());
+    assertThat(yaml).contains("receiveHoldMicros: 0").contains("duplicateCommonNames: true");
+    AgentConfig parsed = AgentConfigParser.parse(yaml, "cm");
+    assertThat(parsed.receiveHoldMicros).isZero();
+    assertThat(parsed.duplicateCommonNames).isTrue();
+  }
+
+  @Test
+  void receiveHoldChangesTheRestartHashButDuplicateCommonNamesDoesNot() {
+    String base = AgentConfigRenderer.restartHash(AgentConfigRenderer.render(gw));
+    gw.getSpec().duplicateCommonNames = true;
+    assertThat(AgentConfigRenderer.restartHash(AgentConfigRenderer.render(gw))).isEqualTo(base);
+    gw.getSpec().receiveHoldMicros = 50;
+    assertThat(AgentConfigRenderer.restartHash(AgentConfigRenderer.render(gw))).isNotEqualTo(base);
+  }
+
   private static VPNClient client(String namespace, String name, String gateway, String address) {
     VPNClient c = new VPNClient();
     c.getMetadata().setNamespace(namespace);
