@@ -1,9 +1,12 @@
 package dev.braid.agent.control;
 
+import dev.braid.agent.control.DataPlaneStatus.Traffic;
 import dev.braid.api.v1alpha1.PathStatus;
 import dev.braid.api.v1alpha1.SessionStatus;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * The agent's metrics in the Prometheus text format (0.0.4), written directly from a snapshot: the
@@ -56,6 +59,7 @@ public final class AgentMetrics {
         "Ended TCP sessions by cause",
         "cause",
         s.disconnects());
+    traffic(out, s.traffic());
     header(out, "braid_agent_path_bytes_total", "Bytes per path and direction", "counter");
     for (SessionStatus session : s.sessions()) {
       for (PathStatus p : session.paths) {
@@ -92,6 +96,84 @@ public final class AgentMetrics {
         "result",
         new TreeMap<>(Map.of("ok", c.statusWrites(), "failed", c.statusFailures())));
     return out.toString();
+  }
+
+  /** The loops' traffic, one series per transport (udp: the workers summed, tcp: the TCP loop). */
+  private static void traffic(StringBuilder out, List<Traffic> traffic) {
+    perTransport(
+        out,
+        "braid_agent_packets_total",
+        "OpenVPN packets by transport and direction (UDP datagrams, TCP frames)",
+        traffic,
+        "direction",
+        Map.of("in", Traffic::packetsIn, "out", Traffic::packetsOut));
+    perTransport(
+        out,
+        "braid_agent_bytes_total",
+        "Bytes by transport and direction (TCP: stream bytes with the framing)",
+        traffic,
+        "direction",
+        Map.of("in", Traffic::bytesIn, "out", Traffic::bytesOut));
+    perTransport(
+        out,
+        "braid_agent_tun_packets_total",
+        "IP packets the loops of a transport read from and wrote into TUN",
+        traffic,
+        "op",
+        Map.of("read", Traffic::tunPacketsRead, "write", Traffic::tunPacketsWritten));
+    perTransport(
+        out,
+        "braid_agent_tun_bytes_total",
+        "Bytes the loops of a transport read from and wrote into TUN",
+        traffic,
+        "op",
+        Map.of("read", Traffic::tunBytesRead, "write", Traffic::tunBytesWritten));
+    perTransport(
+        out,
+        "braid_agent_tun_segmented_reads_total",
+        "Super-packets read from TUN and cut into segments (segmentation offload)",
+        traffic,
+        null,
+        Map.of("", Traffic::tunSegmentedReads));
+    perTransport(
+        out,
+        "braid_agent_tun_segments_total",
+        "Segments the super-packets read from TUN were cut into",
+        traffic,
+        null,
+        Map.of("", Traffic::tunSegments));
+    perTransport(
+        out,
+        "braid_agent_receive_holds_total",
+        "Times a loop waited one receive hold (receiveHoldMicros) before receiving",
+        traffic,
+        null,
+        Map.of("", Traffic::receiveHolds));
+  }
+
+  /**
+   * One counter with a {@code transport} label and, unless {@code label} is null, a second label
+   * whose values name the fields to read.
+   */
+  private static void perTransport(
+      StringBuilder out,
+      String name,
+      String help,
+      List<Traffic> traffic,
+      String label,
+      Map<String, ToLongFunction<Traffic>> fields) {
+    header(out, name, help, "counter");
+    for (Traffic t : traffic) {
+      new TreeMap<>(fields)
+          .forEach(
+              (value, field) -> {
+                out.append(name).append("{transport=\"").append(esc(t.transport())).append('"');
+                if (label != null) {
+                  out.append(',').append(label).append("=\"").append(value).append('"');
+                }
+                out.append("} ").append(field.applyAsLong(t)).append('\n');
+              });
+    }
   }
 
   private static void gauge(StringBuilder out, String name, String help, long value) {

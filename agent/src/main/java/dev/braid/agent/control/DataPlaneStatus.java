@@ -27,6 +27,7 @@ public interface DataPlaneStatus {
    * @param revokedSessions sessions cut off since start because a new CRL revoked their certificate
    * @param renegotiations completed data-key renegotiations since start by who started them ({@code
    *     server}, {@code client})
+   * @param traffic what the loops of each transport moved since start, one entry per transport
    */
   record Snapshot(
       boolean serving,
@@ -38,11 +39,44 @@ public interface DataPlaneStatus {
       Map<String, Long> drops,
       Map<String, Long> disconnects,
       long revokedSessions,
-      Map<String, Long> renegotiations) {
+      Map<String, Long> renegotiations,
+      List<Traffic> traffic) {
 
     /** A data plane that is not (yet) serving. */
     public static Snapshot idle() {
-      return new Snapshot(false, 0, List.of(), null, 0, Map.of(), Map.of(), Map.of(), 0, Map.of());
+      return new Snapshot(
+          false, 0, List.of(), null, 0, Map.of(), Map.of(), Map.of(), 0, Map.of(), List.of());
     }
   }
+
+  /**
+   * What the loops of one transport (the UDP workers, or the TCP loop) moved since start, summed
+   * over those loops.
+   *
+   * @param transport {@code udp} or {@code tcp}
+   * @param packetsIn OpenVPN packets received: UDP datagrams, or frames de-framed from TCP streams
+   * @param bytesIn bytes of those datagrams, or bytes read from the streams (with the framing)
+   * @param packetsOut OpenVPN packets sent
+   * @param bytesOut bytes sent
+   * @param tunPacketsRead IP packets read from TUN (a super-packet counts once)
+   * @param tunBytesRead bytes of those reads
+   * @param tunPacketsWritten IP packets written into TUN (merged segments count each)
+   * @param tunBytesWritten bytes of those packets
+   * @param tunSegmentedReads super-packets read from TUN and cut into segments
+   * @param tunSegments segments those super-packets were cut into
+   * @param receiveHolds times a loop waited one receive hold before receiving
+   */
+  record Traffic(
+      String transport,
+      long packetsIn,
+      long bytesIn,
+      long packetsOut,
+      long bytesOut,
+      long tunPacketsRead,
+      long tunBytesRead,
+      long tunPacketsWritten,
+      long tunBytesWritten,
+      long tunSegmentedReads,
+      long tunSegments,
+      long receiveHolds) {}
 }

@@ -1,9 +1,16 @@
 package dev.braid.agent.engine;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
-/** The counters of one worker at one moment. */
+/**
+ * The counters of one loop at one moment.
+ *
+ * @param tunSegmentedReads super-packets read from TUN and cut into segments (segmentation offload)
+ * @param tunSegments segments those super-packets were cut into
+ * @param receiveHolds times the loop waited one receive hold before receiving
+ */
 public record CounterSnapshot(
     int worker,
     long datagramsIn,
@@ -14,10 +21,42 @@ public record CounterSnapshot(
     long tunBytesIn,
     long tunPacketsOut,
     long tunBytesOut,
+    long tunSegmentedReads,
+    long tunSegments,
+    long receiveHolds,
     long[] dropsByReason) {
 
   public CounterSnapshot {
     dropsByReason = dropsByReason.clone();
+  }
+
+  /** The counters of {@code loops} added up, as one loop numbered -1. */
+  public static CounterSnapshot sum(List<CounterSnapshot> loops) {
+    long[] drops = new long[DropReason.values().length];
+    long[] v = new long[11];
+    for (CounterSnapshot c : loops) {
+      long[] add = {
+        c.datagramsIn,
+        c.bytesIn,
+        c.datagramsOut,
+        c.bytesOut,
+        c.tunPacketsIn,
+        c.tunBytesIn,
+        c.tunPacketsOut,
+        c.tunBytesOut,
+        c.tunSegmentedReads,
+        c.tunSegments,
+        c.receiveHolds
+      };
+      for (int i = 0; i < v.length; i++) {
+        v[i] += add[i];
+      }
+      for (int i = 0; i < drops.length; i++) {
+        drops[i] += c.dropsByReason[i];
+      }
+    }
+    return new CounterSnapshot(
+        -1, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], drops);
   }
 
   /** Drops for one reason. */

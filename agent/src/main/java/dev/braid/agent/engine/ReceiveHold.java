@@ -41,12 +41,17 @@ public final class ReceiveHold {
     this.lastReceiveNanos = clock.getAsLong() - 2 * STREAMING_NANOS; // nothing received yet
   }
 
-  /** Call when the descriptor is readable, before receiving: may park the thread one hold. */
-  public void beforeReceive() {
+  /**
+   * Call when the descriptor is readable, before receiving: may park the thread one hold; true if
+   * it did.
+   */
+  public boolean beforeReceive() {
     if (holdNanos > 0 && clock.getAsLong() - lastReceiveNanos < STREAMING_NANOS) {
       holds++;
       parker.accept(holdNanos);
+      return true;
     }
+    return false;
   }
 
   /** How many times {@link #beforeReceive()} waited. */

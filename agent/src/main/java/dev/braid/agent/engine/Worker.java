@@ -68,7 +68,7 @@ final class Worker implements Runnable, WorkerContext {
     this.counters = new WorkerCounters(index);
     this.hold = new ReceiveHold(config.receiveHoldMicros());
     this.received = new ReceivedView(config.batchSize());
-    this.tunOutput = tun == null ? null : newTunOutput(tun, counters);
+    this.tunOutput = tun == null ? null : new TunOutput(tun.newWriter(), counters.tunCounts());
     boolean segmented = tun != null && tun.segmentedReads();
     this.segmenter = segmented ? TunSegmenter.forReads(tun.capacity()) : null;
     this.tunView = new TunView(segmented ? segmenter.capacity() : 0);
@@ -97,7 +97,9 @@ final class Worker implements Runnable, WorkerContext {
         for (int i = 0; i < ready; i++) {
           long tag = epoll.tag(i);
           if (tag == TAG_SOCKET) {
-            hold.beforeReceive();
+            if (hold.beforeReceive()) {
+              counters.held();
+            }
             pollSocket();
           } else if (tag == TAG_TUN) {
             pollTun();
@@ -255,23 +257,6 @@ final class Worker implements Runnable, WorkerContext {
     tunOutput.write(packet);
   }
 
-  /** A TUN output into {@code queue} that counts into a worker's counters. */
-  static TunOutput newTunOutput(TunQueue queue, WorkerCounters counters) {
-    return new TunOutput(
-        queue.newWriter(),
-        new TunOutput.Counts() {
-          @Override
-          public void written(int packets, long bytes) {
-            counters.tunWritten(packets, bytes);
-          }
-
-          @Override
-          public void failed(int packets) {
-            counters.drop(DropReason.TUN_WRITE_FAILED, packets);
-          }
-        });
-  }
-
   @Override
   public void drop(DropReason reason, int n) {
     counters.drop(reason, n);
@@ -376,6 +361,7 @@ final class Worker implements Runnable, WorkerContext {
         counters.drop(DropReason.TUN_SEGMENT_FAILED, 1);
         continue;
       }
+      counters.segmented(added);
       for (int k = 0; k < added; k++) {
         tunView.segments[size++] = segmenter.segment(first + k);
       }

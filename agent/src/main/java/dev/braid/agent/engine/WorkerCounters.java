@@ -4,9 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The counters of one worker. Only the worker thread writes them (no atomic read-modify-write on
- * the packet path); any thread may read them at any time with opaque loads and sees values at most
- * a moment old.
+ * The counters of one loop: a worker, or the TCP gateway's loop (whose "datagrams" are OpenVPN
+ * packets framed on TCP streams). Only the loop's thread writes them (no atomic read-modify-write
+ * on the packet path); any thread may read them at any time with opaque loads and sees values at
+ * most a moment old.
  */
 public final class WorkerCounters {
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
@@ -22,7 +23,10 @@ public final class WorkerCounters {
   private static final int TUN_BYTES_IN = PAD + 5;
   private static final int TUN_OUT = PAD + 6;
   private static final int TUN_BYTES_OUT = PAD + 7;
-  private static final int DROPS = PAD + 8;
+  private static final int TUN_SEGMENTED_READS = PAD + 8;
+  private static final int TUN_SEGMENTS = PAD + 9;
+  private static final int RECEIVE_HOLDS = PAD + 10;
+  private static final int DROPS = PAD + 11;
   private static final DropReason[] REASONS = DropReason.values();
 
   private final int worker;
@@ -40,12 +44,14 @@ public final class WorkerCounters {
     return (long) SLOT.getOpaque(slots, slot);
   }
 
-  void received(int datagrams, long bytes) {
+  /** Counts datagrams (or framed packets) received and their bytes; the loop thread only. */
+  public void received(int datagrams, long bytes) {
     add(DATAGRAMS_IN, datagrams);
     add(BYTES_IN, bytes);
   }
 
-  void sent(int datagrams, long bytes) {
+  /** Counts datagrams (or framed packets) sent and their bytes; the loop thread only. */
+  public void sent(int datagrams, long bytes) {
     add(DATAGRAMS_OUT, datagrams);
     add(BYTES_OUT, bytes);
   }
@@ -58,6 +64,35 @@ public final class WorkerCounters {
   void tunWritten(int packets, long bytes) {
     add(TUN_OUT, packets);
     add(TUN_BYTES_OUT, bytes);
+  }
+
+  /** One super-packet read from TUN, cut into {@code segments} segments. */
+  void segmented(int segments) {
+    add(TUN_SEGMENTED_READS, 1);
+    add(TUN_SEGMENTS, segments);
+  }
+
+  /** The loop waited one receive hold ({@link ReceiveHold}); the loop thread only. */
+  public void held() {
+    add(RECEIVE_HOLDS, 1);
+  }
+
+  /**
+   * Where a {@link TunOutput} of this loop counts: written packets, and refused ones as {@link
+   * DropReason#TUN_WRITE_FAILED}.
+   */
+  public TunOutput.Counts tunCounts() {
+    return new TunOutput.Counts() {
+      @Override
+      public void written(int packets, long bytes) {
+        tunWritten(packets, bytes);
+      }
+
+      @Override
+      public void failed(int packets) {
+        drop(DropReason.TUN_WRITE_FAILED, packets);
+      }
+    };
   }
 
   /** Counts {@code count} drops for {@code reason}; called by the worker thread only. */
@@ -81,6 +116,9 @@ public final class WorkerCounters {
         read(TUN_BYTES_IN),
         read(TUN_OUT),
         read(TUN_BYTES_OUT),
+        read(TUN_SEGMENTED_READS),
+        read(TUN_SEGMENTS),
+        read(RECEIVE_HOLDS),
         drops);
   }
 }

@@ -1,5 +1,6 @@
 package dev.braid.agent.gateway;
 
+import dev.braid.agent.engine.CounterSnapshot;
 import dev.braid.agent.engine.DatagramHandler;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.Path;
@@ -183,6 +184,12 @@ public final class Gateway implements Engine.Handlers {
   public Map<String, Long> tcpDisconnects() {
     TcpGateway t = tcp;
     return t == null ? Map.of() : t.disconnects().snapshot();
+  }
+
+  /** The TCP loop's counters, or null without TCP. */
+  public CounterSnapshot tcpCounters() {
+    TcpGateway t = tcp;
+    return t == null ? null : t.counters();
   }
 
   /** The TCP loop's failure, or null. */

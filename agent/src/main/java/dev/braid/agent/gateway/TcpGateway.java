@@ -1,8 +1,11 @@
 package dev.braid.agent.gateway;
 
+import dev.braid.agent.engine.CounterSnapshot;
+import dev.braid.agent.engine.DropReason;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.ReceiveHold;
 import dev.braid.agent.engine.TunOutput;
+import dev.braid.agent.engine.WorkerCounters;
 import dev.braid.agent.nativeio.Epoll;
 import dev.braid.agent.nativeio.EventFd;
 import dev.braid.agent.nativeio.NativeIoException;
@@ -66,32 +69,8 @@ final class TcpGateway implements Runnable {
   private long seenReplacements;
   private final boolean[] wakeWorker;
   private final TunOutput tunOutput;
-  private final TunCounts tunCounts = new TunCounts();
+  private final WorkerCounters counters;
   private final ByteBuffer gather = ByteBuffer.allocateDirect(GATHER);
-
-  /** Packets this loop wrote into TUN, and those the kernel refused; written by the loop only. */
-  static final class TunCounts implements TunOutput.Counts {
-    private volatile long written;
-    private volatile long failed;
-
-    @Override
-    public void written(int packets, long bytes) {
-      written += packets; // single writer
-    }
-
-    @Override
-    public void failed(int packets) {
-      failed += packets; // single writer
-    }
-
-    long written() {
-      return written;
-    }
-
-    long failed() {
-      return failed;
-    }
-  }
 
   /** One accepted connection: its peer, its de-framer and what still waits to be written. */
   private final class Connection {
@@ -110,8 +89,12 @@ final class TcpGateway implements Runnable {
       this.peer =
           new TcpPeer(
               StreamEndpoint.of(native_),
-              (data, off, len) ->
-                  deframer.onBytes(data, off, len, now, out) ? null : deframer.failure().name(),
+              (data, off, len) -> {
+                long before = deframer.packetsReceived();
+                boolean usable = deframer.onBytes(data, off, len, now, out);
+                counters.received((int) (deframer.packetsReceived() - before), len);
+                return usable ? null : deframer.failure().name();
+              },
               disconnects,
               READ_BUFFER);
     }
@@ -125,7 +108,8 @@ final class TcpGateway implements Runnable {
       int owner,
       Engine engine)
       throws NativeIoException {
-    this.tunOutput = engine == null ? null : engine.tunOutput(0, tunCounts);
+    this.counters = new WorkerCounters(owner);
+    this.tunOutput = engine == null ? null : engine.tunOutput(0, counters.tunCounts());
     this.hold = new ReceiveHold(engine == null ? 0 : engine.config().receiveHoldMicros());
     this.gateway = gateway;
     this.listener = listener;
@@ -145,6 +129,14 @@ final class TcpGateway implements Runnable {
 
   Publisher.Published published() {
     return publisher.published();
+  }
+
+  /**
+   * This loop's counters: OpenVPN packets (frames) and bytes in and out over every connection,
+   * packets written into TUN, receive holds, drops.
+   */
+  CounterSnapshot counters() {
+    return counters.snapshot();
   }
 
   DisconnectCounters disconnects() {
@@ -174,7 +166,9 @@ final class TcpGateway implements Runnable {
       while (running) {
         int ready = epoll.await(timeout);
         if (anyConnectionReady(ready)) {
-          hold.beforeReceive();
+          if (hold.beforeReceive()) {
+            counters.held();
+          }
           hold.received(System.nanoTime());
         }
         now = System.nanoTime();
@@ -299,6 +293,8 @@ final class TcpGateway implements Runnable {
             int worker = t.session().peerId() % wakeWorker.length;
             if (gateway.handoffTo(worker).offer(new Handed(Handed.TO_TUN, t.packet()))) {
               wakeWorker[worker] = true;
+            } else {
+              counters.drop(DropReason.HANDOFF_FULL, 1);
             }
           }
         }
@@ -338,6 +334,7 @@ final class TcpGateway implements Runnable {
         return n == -dev.braid.agent.transport.tcp.LinuxErrno.EAGAIN;
       }
       c.pendingBytes -= n;
+      int frames = 0;
       for (int left = n; left > 0; ) {
         ByteBuffer b = c.pending.peek();
         int k = Math.min(left, b.remaining());
@@ -345,8 +342,10 @@ final class TcpGateway implements Runnable {
         left -= k;
         if (!b.hasRemaining()) {
           c.pending.poll();
+          frames++;
         }
       }
+      counters.sent(frames, n);
       if (gather.hasRemaining()) {
         return true;
       }
@@ -363,11 +362,13 @@ final class TcpGateway implements Runnable {
   void close() throws NativeIoException {
     if (tunOutput != null) {
       tunOutput.close();
-      if (tunCounts.failed() > 0) {
+      CounterSnapshot c = counters.snapshot();
+      long failed = c.drops(DropReason.TUN_WRITE_FAILED);
+      if (failed > 0) {
         LOG.warn(
             "TCP loop: the kernel refused {} of {} TUN packets",
-            tunCounts.failed(),
-            tunCounts.failed() + tunCounts.written());
+            failed,
+            failed + c.tunPacketsOut());
       }
     }
     try {

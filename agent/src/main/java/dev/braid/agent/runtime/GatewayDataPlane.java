@@ -1,6 +1,7 @@
 package dev.braid.agent.runtime;
 
 import dev.braid.agent.control.DataPlaneStatus;
+import dev.braid.agent.control.DataPlaneStatus.Traffic;
 import dev.braid.agent.engine.CounterSnapshot;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.EngineConfig;
@@ -170,9 +171,14 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
         sessions.add(status(v));
       }
     }
+    CounterSnapshot udp = CounterSnapshot.sum(engine.counters());
+    CounterSnapshot tcpLoop = gateway.tcpCounters();
+    List<Traffic> traffic = new ArrayList<>(List.of(traffic("udp", udp)));
     Map<String, Long> drops = new TreeMap<>();
-    for (CounterSnapshot c : engine.counters()) {
-      c.dropMap().forEach((reason, n) -> drops.merge(reason.name(), n, Long::sum));
+    udp.dropMap().forEach((reason, n) -> drops.merge(reason.name(), n, Long::sum));
+    if (tcpLoop != null) {
+      traffic.add(traffic("tcp", tcpLoop));
+      tcpLoop.dropMap().forEach((reason, n) -> drops.merge(reason.name(), n, Long::sum));
     }
     gateway.protocolDrops().forEach((reason, n) -> drops.merge("OPENVPN_" + reason, n, Long::sum));
     TcpListener.Transport tcp = gateway.tcpTransport();
@@ -189,7 +195,25 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
         drops,
         gateway.tcpDisconnects(),
         gateway.revokedSessions(),
-        Map.of("server", gateway.renegotiations(true), "client", gateway.renegotiations(false)));
+        Map.of("server", gateway.renegotiations(true), "client", gateway.renegotiations(false)),
+        traffic);
+  }
+
+  /** One loop's counters (or several loops' summed) as one transport's traffic. */
+  static Traffic traffic(String transport, CounterSnapshot c) {
+    return new Traffic(
+        transport,
+        c.datagramsIn(),
+        c.bytesIn(),
+        c.datagramsOut(),
+        c.bytesOut(),
+        c.tunPacketsIn(),
+        c.tunBytesIn(),
+        c.tunPacketsOut(),
+        c.tunBytesOut(),
+        c.tunSegmentedReads(),
+        c.tunSegments(),
+        c.receiveHolds());
   }
 
   private static Map<String, Long> retransmits(SenderCounters c) {

@@ -24,6 +24,7 @@ public final class TcpConnection<P> {
   private final P path;
   private final ServerSessions<P> sessions;
   private final TcpFramer framer = new TcpFramer(MAX_PACKET);
+  private long packetsReceived;
 
   public TcpConnection(P path, ServerSessions<P> sessions) {
     this.path = path;
@@ -35,10 +36,16 @@ public final class TcpConnection<P> {
    */
   public boolean onBytes(byte[] data, int off, int len, long nowNanos, Output<P> out) {
     List<byte[]> packets = framer.feed(data, off, len);
+    packetsReceived += packets.size();
     for (byte[] p : packets) {
       sessions.receive(p, 0, p.length, path, nowNanos, out);
     }
     return framer.error() == null;
+  }
+
+  /** Packets de-framed from the stream since it opened. */
+  public long packetsReceived() {
+    return packetsReceived;
   }
 
   /** Why the stream was abandoned, or null. */

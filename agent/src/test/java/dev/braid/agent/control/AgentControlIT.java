@@ -102,7 +102,17 @@ class AgentControlIT {
       session.tunnelAddresses = List.of("10.8.0.2");
       state.set(
           new DataPlaneStatus.Snapshot(
-              true, 2, List.of(session), null, 1, Map.of(), Map.of(), Map.of(), 0, Map.of()));
+              true,
+              2,
+              List.of(session),
+              null,
+              1,
+              Map.of(),
+              Map.of(),
+              Map.of(),
+              0,
+              Map.of(),
+              List.of()));
       VPNGatewayNode serving =
           await()
               .atMost(TIMEOUT)

@@ -29,7 +29,17 @@ class NodeReportTest {
     var many = Collections.nCopies(NodeReport.MAX_SESSIONS + 5, s);
     var snapshot =
         new DataPlaneStatus.Snapshot(
-            true, 2, many, null, 0, Map.of(), Map.of("bad-hmac", 1L), Map.of(), 0, Map.of());
+            true,
+            2,
+            many,
+            null,
+            0,
+            Map.of(),
+            Map.of("bad-hmac", 1L),
+            Map.of(),
+            0,
+            Map.of(),
+            List.of());
 
     var report =
         NodeReport.build(

@@ -34,7 +34,7 @@ class ReceiveHoldTest {
     h.beforeReceive();
     h.received(now);
     now += 30_000; // the worker handled the batch; the socket is readable again
-    h.beforeReceive();
+    assertThat(h.beforeReceive()).as("held").isTrue();
     assertThat(parked).containsExactly(200_000L);
     h.received(now);
     now += 999_000;
@@ -48,7 +48,7 @@ class ReceiveHoldTest {
     ReceiveHold h = hold(200);
     h.received(now);
     now += ReceiveHold.STREAMING_NANOS; // a ping every second, a keepalive, a handshake packet
-    h.beforeReceive();
+    assertThat(h.beforeReceive()).as("held").isFalse();
     assertThat(parked).isEmpty();
   }
 

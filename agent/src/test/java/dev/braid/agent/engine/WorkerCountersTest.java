@@ -2,6 +2,7 @@ package dev.braid.agent.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,10 @@ class WorkerCountersTest {
                   counters.sent(3, 90);
                   counters.tunRead(4, 400);
                   counters.tunWritten(1, 100);
+                  counters.tunCounts().written(2, 3000);
+                  counters.tunCounts().failed(1);
+                  counters.segmented(45);
+                  counters.held();
                 });
     writer.join();
     CounterSnapshot s = counters.snapshot();
@@ -30,9 +35,42 @@ class WorkerCountersTest {
     assertThat(s.bytesOut()).isEqualTo(90);
     assertThat(s.tunPacketsIn()).isEqualTo(4);
     assertThat(s.tunBytesIn()).isEqualTo(400);
-    assertThat(s.tunPacketsOut()).isEqualTo(1);
-    assertThat(s.tunBytesOut()).isEqualTo(100);
-    assertThat(s.drops()).isEqualTo(10_000);
-    assertThat(s.dropMap()).isEqualTo(Map.of(DropReason.MALFORMED, 10_000L));
+    assertThat(s.tunPacketsOut()).isEqualTo(3);
+    assertThat(s.tunBytesOut()).isEqualTo(3100);
+    assertThat(s.tunSegmentedReads()).isEqualTo(1);
+    assertThat(s.tunSegments()).isEqualTo(45);
+    assertThat(s.receiveHolds()).isEqualTo(1);
+    assertThat(s.drops()).isEqualTo(10_001);
+    assertThat(s.dropMap())
+        .isEqualTo(Map.of(DropReason.MALFORMED, 10_000L, DropReason.TUN_WRITE_FAILED, 1L));
+  }
+
+  @Test
+  void loopsAddUpCounterByCounterAndDropByDrop() {
+    WorkerCounters a = new WorkerCounters(0);
+    WorkerCounters b = new WorkerCounters(1);
+    a.received(2, 200);
+    b.received(3, 300);
+    a.sent(1, 10);
+    b.tunRead(4, 400);
+    a.segmented(10);
+    b.segmented(20);
+    a.held();
+    b.held();
+    a.drop(DropReason.NO_ROUTE, 2);
+    b.drop(DropReason.NO_ROUTE, 3);
+    b.drop(DropReason.HANDOFF_FULL, 1);
+
+    CounterSnapshot sum = CounterSnapshot.sum(List.of(a.snapshot(), b.snapshot()));
+
+    assertThat(sum.datagramsIn()).isEqualTo(5);
+    assertThat(sum.bytesIn()).isEqualTo(500);
+    assertThat(sum.datagramsOut()).isEqualTo(1);
+    assertThat(sum.tunPacketsIn()).isEqualTo(4);
+    assertThat(sum.tunSegmentedReads()).isEqualTo(2);
+    assertThat(sum.tunSegments()).isEqualTo(30);
+    assertThat(sum.receiveHolds()).isEqualTo(2);
+    assertThat(sum.dropMap())
+        .isEqualTo(Map.of(DropReason.NO_ROUTE, 5L, DropReason.HANDOFF_FULL, 1L));
   }
 }

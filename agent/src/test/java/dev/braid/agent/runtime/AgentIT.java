@@ -15,6 +15,9 @@ import dev.braid.agent.testing.WatchedProcess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +98,7 @@ class AgentIT {
 
   @Test
   void tcpClientsOverIpv4AndIpv6ShareTheTunnelWithUdp() throws Exception {
+    Map<String, Long> before = tcpMetrics();
     try (WatchedProcess udp = f.client(0, v4(0), CRYPT_PORT, "udp", "alice", TLS_CRYPT);
         WatchedProcess tcp4 = f.client(1, v4(1), CRYPT_PORT, "tcp-client", "bob", TLS_CRYPT);
         WatchedProcess tcp6 = f.client(2, v6(2), CRYPT_PORT, "tcp-client", "carol", TLS_CRYPT)) {
@@ -107,6 +111,40 @@ class AgentIT {
       String tunnelOf0 = tunnelAddress(0);
       ping(1, tunnelOf0, 3); // TCP client to UDP client: both directions cross loops
     }
+    // The TCP loop's own counters reach /metrics like the workers' (pings went both ways).
+    Map<String, Long> after = tcpMetrics();
+    System.out.println("TCP loop metrics before " + before + ", after " + after);
+    assertThat(after.keySet()).isEqualTo(TCP_METRICS);
+    for (String metric : TCP_METRICS) {
+      assertThat(after.get(metric)).as(metric).isGreaterThan(before.get(metric));
+    }
+  }
+
+  private static final Set<String> TCP_METRICS =
+      Set.of(
+          "braid_agent_packets_total{transport=\"tcp\",direction=\"in\"}",
+          "braid_agent_packets_total{transport=\"tcp\",direction=\"out\"}",
+          "braid_agent_bytes_total{transport=\"tcp\",direction=\"in\"}",
+          "braid_agent_bytes_total{transport=\"tcp\",direction=\"out\"}",
+          "braid_agent_tun_packets_total{transport=\"tcp\",op=\"write\"}");
+
+  /** The {@link #TCP_METRICS} samples of the tls-crypt agent, by series. */
+  private static Map<String, Long> tcpMetrics() throws Exception {
+    return samples(TCP_METRICS);
+  }
+
+  /**
+   * The named series of the tls-crypt agent's {@code /metrics}, by series; absent ones left out.
+   */
+  private static Map<String, Long> samples(Set<String> series) throws Exception {
+    Map<String, Long> found = new TreeMap<>();
+    for (String line : f.metrics(9464).lines().toList()) {
+      int space = line.lastIndexOf(' ');
+      if (space > 0 && series.contains(line.substring(0, space))) {
+        found.put(line.substring(0, space), Long.parseLong(line.substring(space + 1)));
+      }
+    }
+    return found;
   }
 
   @Test
@@ -148,6 +186,12 @@ class AgentIT {
       for (int i = 0; i < 3; i++) {
         ping(i, CRYPT_GATEWAY, 3);
       }
+      Set<String> offload =
+          Set.of(
+              "braid_agent_tun_segmented_reads_total{transport=\"udp\"}",
+              "braid_agent_tun_segments_total{transport=\"udp\"}",
+              "braid_agent_receive_holds_total{transport=\"udp\"}");
+      Map<String, Long> before = samples(offload);
       try (WatchedProcess server =
           f.node.start(
               f.dir.resolve("iperf3-server.log"),
@@ -168,6 +212,13 @@ class AgentIT {
         String down = f.clients.get(1).exec("iperf3", "-c", CRYPT_GATEWAY, "-t", "3", "-R");
         System.out.println("iperf3 -R (the gateway sends) through the Braid tunnel:\n" + down);
         assertThat(receiverBitsPerSecond(down)).isGreaterThan(10e6);
+      }
+      // The upload streamed in (receive holds), the download was read as super-packets.
+      Map<String, Long> after = samples(offload);
+      System.out.println("offload and hold metrics before " + before + ", after " + after);
+      assertThat(after.keySet()).isEqualTo(offload);
+      for (String metric : offload) {
+        assertThat(after.get(metric)).as(metric).isGreaterThan(before.getOrDefault(metric, 0L));
       }
     } finally {
       for (WatchedProcess c : cs) {

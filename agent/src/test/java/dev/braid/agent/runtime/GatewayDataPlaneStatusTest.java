@@ -2,6 +2,8 @@ package dev.braid.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.agent.control.DataPlaneStatus;
+import dev.braid.agent.engine.WorkerCounters;
 import dev.braid.agent.gateway.PathView;
 import dev.braid.agent.gateway.SessionView;
 import dev.braid.api.v1alpha1.SessionStatus;
@@ -53,5 +55,19 @@ class GatewayDataPlaneStatusTest {
         new SessionView(0, "TCP", 1, "10.8.0.3", null, null, null, 0, true, List.of(), 0, 0, 0);
 
     assertThat(GatewayDataPlane.status(view).since).isNull();
+  }
+
+  @Test
+  void tcpLoopCountersBecomeTheTcpTrafficOfTheMetrics() {
+    WorkerCounters loop = new WorkerCounters(2);
+    loop.received(7, 700);
+    loop.sent(5, 500);
+    loop.tunCounts().written(3, 300);
+    loop.held();
+
+    DataPlaneStatus.Traffic t = GatewayDataPlane.traffic("tcp", loop.snapshot());
+
+    assertThat(t)
+        .isEqualTo(new DataPlaneStatus.Traffic("tcp", 7, 700, 5, 500, 0, 0, 3, 300, 0, 0, 1));
   }
 }
