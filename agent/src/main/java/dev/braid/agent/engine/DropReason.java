@@ -16,7 +16,7 @@ public enum DropReason {
   HANDLER_ERROR,
   /**
    * A datagram could not be sent: the kernel refused it (unreachable, no buffer space) or it was
-   * larger than the send buffer.
+   * larger than the send buffer; over TCP, its connection had ended or its client stopped reading.
    */
   SEND_FAILED,
   /** The kernel refused a packet written to the TUN queue. */

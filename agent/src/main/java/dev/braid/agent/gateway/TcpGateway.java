@@ -269,10 +269,12 @@ final class TcpGateway implements Runnable {
     for (Output.Datagram<TcpLink> d : out.datagrams()) {
       Connection c = connections.get(d.path().id());
       if (c == null) {
-        continue; // the connection ended; the session times out on its own
+        counters.drop(DropReason.SEND_FAILED, 1); // the session times out on its own
+        continue;
       }
       if (c.pendingBytes > MAX_PENDING_BYTES) {
         c.peer.close("client does not read: " + c.pendingBytes + " bytes queued");
+        counters.drop(DropReason.SEND_FAILED, 1);
         continue;
       }
       byte[] framed = TcpFramer.frame(d.bytes());
