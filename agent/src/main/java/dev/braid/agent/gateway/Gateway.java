@@ -158,8 +158,10 @@ public final class Gateway implements Engine.Handlers {
 
   private static ServerConfig forTcp(ServerConfig c) {
     // TCP delivers every byte once: redundant ACK and message copies would only add bytes, and
-    // a client message is never lost, only late, so nudging for it would only cause resends.
-    return c.withReliable(c.reliable().withoutRedundancy().withoutNudges());
+    // a client message is never lost, only late, so nudging for it would only cause resends. A
+    // pushed rcvbuf would switch off the client's TCP receive-buffer autotuning.
+    return c.withReliable(c.reliable().withoutRedundancy().withoutNudges())
+        .withClientReceiveBuffer(0);
   }
 
   /** Stops the TCP loop, if started, and closes its listener and connections. */

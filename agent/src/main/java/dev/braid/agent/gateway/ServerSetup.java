@@ -81,7 +81,10 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             defaults.tlsChunk(),
             List.copyOf(push),
             defaults.wallSeconds(),
-            Duration.ofSeconds(config.renegotiateSeconds == null ? 0 : config.renegotiateSeconds));
+            Duration.ofSeconds(config.renegotiateSeconds == null ? 0 : config.renegotiateSeconds),
+            config.clientReceiveBuffer == null
+                ? AgentConfig.DEFAULT_CLIENT_RECEIVE_BUFFER
+                : config.clientReceiveBuffer);
     return new ServerSetup(
         server,
         new AddressPool(

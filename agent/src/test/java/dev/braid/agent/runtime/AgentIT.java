@@ -110,6 +110,20 @@ class AgentIT {
       }
       String tunnelOf0 = tunnelAddress(0);
       ping(1, tunnelOf0, 3); // TCP client to UDP client: both directions cross loops
+
+      // The UDP client takes the pushed receive buffer; TCP clients keep their kernel's
+      // autotuning.
+      String log = udp.output();
+      int imported = log.indexOf("--sndbuf/--rcvbuf options modified");
+      assertThat(imported).as("UDP client log: the pushed rcvbuf is imported").isNotNegative();
+      Matcher buffers = SOCKET_BUFFERS.matcher(log);
+      assertThat(buffers.find(imported)).as("UDP client log: Socket Buffers after it").isTrue();
+      assertThat(Long.parseLong(buffers.group(2)))
+          .as("UDP client's receive buffer after the push (was %s)", buffers.group(1))
+          .isGreaterThan(Long.parseLong(buffers.group(1)));
+      for (WatchedProcess c : List.of(tcp4, tcp6)) {
+        assertThat(c.output()).doesNotContain("--sndbuf/--rcvbuf options modified");
+      }
     }
     // The TCP loop's own counters reach /metrics like the workers' (pings went both ways).
     Map<String, Long> after = tcpMetrics();
@@ -119,6 +133,10 @@ class AgentIT {
       assertThat(after.get(metric)).as(metric).isGreaterThan(before.get(metric));
     }
   }
+
+  /** OpenVPN 2.6 logs a pushed rcvbuf as the socket's receive buffer before and after. */
+  private static final Pattern SOCKET_BUFFERS =
+      Pattern.compile("Socket Buffers: R=\\[(\\d+)->(\\d+)\\]");
 
   private static final Set<String> TCP_METRICS =
       Set.of(

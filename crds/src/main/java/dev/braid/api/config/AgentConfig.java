@@ -36,6 +36,7 @@ import java.util.Map;
   "keepalive",
   "renegotiateSeconds",
   "duplicateCommonNames",
+  "clientReceiveBuffer",
   "site",
   "multipath",
   "control"
@@ -95,6 +96,19 @@ public class AgentConfig {
    * duplicate-cn}). Unset or false: a client that connects again replaces its older session.
    */
   public Boolean duplicateCommonNames;
+
+  /**
+   * Receive buffer in bytes that UDP clients are asked to give their tunnel socket (pushed as
+   * OpenVPN's {@code rcvbuf}; the client's kernel caps it at its {@code net.core.rmem_max}). A
+   * gateway sends faster than a single-threaded client drains, and the default 208 KiB buffer then
+   * overflows in bursts that the tunnelled TCP sees as loss. Unset means {@link
+   * #DEFAULT_CLIENT_RECEIVE_BUFFER}; 0 pushes nothing. TCP clients never get it: it would switch
+   * off their kernel's autotuning.
+   */
+  public Integer clientReceiveBuffer;
+
+  /** {@link #clientReceiveBuffer} when unset: 1 MiB. */
+  public static final int DEFAULT_CLIENT_RECEIVE_BUFFER = 1 << 20;
 
   /** Hubs to connect to in {@code site} mode. */
   public SiteSettings site;

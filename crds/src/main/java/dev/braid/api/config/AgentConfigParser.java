@@ -120,6 +120,9 @@ public final class AgentConfigParser {
     if (c.receiveHoldMicros != null) {
       k.range("receiveHoldMicros", c.receiveHoldMicros, 0, 10_000);
     }
+    if (c.clientReceiveBuffer != null) {
+      k.range("clientReceiveBuffer", c.clientReceiveBuffer, 0, 64 << 20);
+    }
     if (k.present("pools", c.pools)) {
       Cidr v4 = k.cidr("pools.ipv4", c.pools.ipv4, true, 30);
       Cidr v6 = c.pools.ipv6 == null ? null : k.cidr("pools.ipv6", c.pools.ipv6, false, 124);

@@ -11,9 +11,9 @@ import java.util.TreeSet;
 /**
  * Which settings an agent can change in place and which need new sockets, TUN queues or workers.
  * The operator rolls the DaemonSet only for the latter; the agent applies the former without
- * dropping sessions (routes, DNS, ciphers, keepalive, renegotiation, duplicate common names, fixed
- * client addresses and the CRL file's content). Receive moderation is restart-relevant: the workers
- * take it when they start.
+ * dropping sessions (routes, DNS, ciphers, keepalive, renegotiation, duplicate common names, the
+ * client receive buffer, fixed client addresses and the CRL file's content). Receive moderation is
+ * restart-relevant: the workers take it when they start.
  */
 public final class ReloadScope {
   private static final ObjectMapper TREE = new ObjectMapper();
@@ -32,6 +32,7 @@ public final class ReloadScope {
     c.keepalive = null;
     c.renegotiateSeconds = null;
     c.duplicateCommonNames = null;
+    c.clientReceiveBuffer = null;
     if (c.pools != null) {
       c.pools.fixedAddresses = null; // a new VPNClient with an address must not roll every node
     }

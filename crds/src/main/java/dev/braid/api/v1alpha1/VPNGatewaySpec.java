@@ -106,6 +106,16 @@ public class VPNGatewaySpec {
   @Default("false")
   public Boolean duplicateCommonNames;
 
+  /**
+   * Receive buffer in bytes that UDP clients are asked to give their tunnel socket (OpenVPN's
+   * {@code rcvbuf}, capped by the client's {@code net.core.rmem_max}), so that bursts from a
+   * multi-core gateway are not dropped at a single-threaded client. 0 pushes nothing; unset means
+   * the agent's default (1 MiB). Applied to new sessions without restarting the agents.
+   */
+  @Min(0)
+  @Max(67108864)
+  public Integer clientReceiveBuffer;
+
   /** The hubs a {@code site} gateway connects to. */
   public SiteSettings site;
 

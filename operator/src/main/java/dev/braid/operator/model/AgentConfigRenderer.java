@@ -69,6 +69,7 @@ public final class AgentConfigRenderer {
     c.keepalive = keepalive(spec.keepalive);
     c.renegotiateSeconds = spec.renegotiateSeconds == null ? 3600 : spec.renegotiateSeconds;
     c.duplicateCommonNames = Boolean.TRUE.equals(spec.duplicateCommonNames);
+    c.clientReceiveBuffer = spec.clientReceiveBuffer; // unset: the agent's default
     c.site = spec.site;
     c.multipath = spec.multipath;
     c.control.httpPort = AgentPaths.HTTP_PORT;

@@ -59,6 +59,7 @@ class AgentConfigRendererTest {
         AgentConfigParser.parse(AgentConfigRenderer.renderYaml(gw, List.of()), "cm");
     assertThat(parsed.receiveHoldMicros).isNull(); // the agent's own default (200) applies
     assertThat(parsed.duplicateCommonNames).isFalse();
+    assertThat(parsed.clientReceiveBuffer).isNull(); // the agent's own default (1 MiB) applies
   }
 
   @Test
@@ -70,6 +71,17 @@ class AgentConfigRendererTest {
     AgentConfig parsed = AgentConfigParser.parse(yaml, "cm");
     assertThat(parsed.receiveHoldMicros).isZero();
     assertThat(parsed.duplicateCommonNames).isTrue();
+  }
+
+  @Test
+  void clientReceiveBufferGoesIntoTheAgentConfigWithoutRestartingAgents() throws Exception {
+    String base = AgentConfigRenderer.restartHash(AgentConfigRenderer.render(gw));
+    gw.getSpec().clientReceiveBuffer = 0;
+    String yaml = AgentConfigRenderer.renderYaml(gw, List.of());
+    assertThat(yaml).contains("clientReceiveBuffer: 0");
+    assertThat(AgentConfigParser.parse(yaml, "cm").clientReceiveBuffer).isZero();
+    gw.getSpec().clientReceiveBuffer = 4 << 20;
+    assertThat(AgentConfigRenderer.restartHash(AgentConfigRenderer.render(gw))).isEqualTo(base);
   }
 
   @Test

@@ -64,6 +64,15 @@ public final class PushReply {
     return this;
   }
 
+  /**
+   * Socket receive buffer for the client's tunnel socket (OpenVPN 2.6 applies a pushed {@code
+   * rcvbuf} at once; its kernel caps it at {@code net.core.rmem_max}).
+   */
+  public PushReply receiveBuffer(int bytes) {
+    options.add("rcvbuf " + bytes);
+    return this;
+  }
+
   public PushReply option(String raw) {
     if (raw.contains(",") || raw.contains("\0")) {
       throw new IllegalArgumentException("push option may not contain ',' or NUL: " + raw);

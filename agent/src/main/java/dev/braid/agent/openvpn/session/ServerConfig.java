@@ -24,6 +24,9 @@ import java.util.function.LongSupplier;
  * @param wallSeconds wall-clock seconds, for the replay-id epoch of wrapped control packets
  * @param renegotiate age of a data key at which the server starts a soft reset (OpenVPN's
  *     reneg-sec); zero never
+ * @param clientReceiveBuffer socket receive buffer in bytes pushed to clients as {@code rcvbuf}
+ *     (their kernel caps it at its {@code net.core.rmem_max}); zero pushes none. Only for datagram
+ *     transports: on a TCP socket it would switch off the kernel's buffer autotuning
  */
 public record ServerConfig(
     ControlWrap wrap,
@@ -37,7 +40,8 @@ public record ServerConfig(
     int tlsChunk,
     List<String> extraPush,
     LongSupplier wallSeconds,
-    Duration renegotiate) {
+    Duration renegotiate,
+    int clientReceiveBuffer) {
 
   /** Defaults matching a stock OpenVPN 2.6 server where they matter for interop. */
   public static ServerConfig defaults(ControlWrap wrap, TlsServerContext tls) {
@@ -53,7 +57,8 @@ public record ServerConfig(
         1000,
         List.of(),
         () -> System.currentTimeMillis() / 1000,
-        Duration.ofHours(1));
+        Duration.ofHours(1),
+        0);
   }
 
   public ServerConfig withPing(Duration interval) {
@@ -69,7 +74,8 @@ public record ServerConfig(
         tlsChunk,
         extraPush,
         wallSeconds,
-        renegotiate);
+        renegotiate,
+        clientReceiveBuffer);
   }
 
   public ServerConfig withReliable(ReliableConfig r) {
@@ -85,7 +91,8 @@ public record ServerConfig(
         tlsChunk,
         extraPush,
         wallSeconds,
-        renegotiate);
+        renegotiate,
+        clientReceiveBuffer);
   }
 
   /** The same with another wall clock (seconds) for replay-id epochs. */
@@ -102,7 +109,8 @@ public record ServerConfig(
         tlsChunk,
         extraPush,
         clock,
-        renegotiate);
+        renegotiate,
+        clientReceiveBuffer);
   }
 
   /** The same with server-initiated renegotiation every {@code interval} (zero: never). */
@@ -119,6 +127,28 @@ public record ServerConfig(
         tlsChunk,
         extraPush,
         wallSeconds,
-        interval);
+        interval,
+        clientReceiveBuffer);
+  }
+
+  /** The same pushing {@code rcvbuf bytes} to clients (zero: nothing). */
+  public ServerConfig withClientReceiveBuffer(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("clientReceiveBuffer must be >= 0, was " + bytes);
+    }
+    return new ServerConfig(
+        wrap,
+        tls,
+        ciphers,
+        reliable,
+        handWindow,
+        ping,
+        pingRestart,
+        transitionWindow,
+        tlsChunk,
+        extraPush,
+        wallSeconds,
+        renegotiate,
+        bytes);
   }
 }

@@ -534,6 +534,9 @@ public final class Session<P> {
     if (lease.ipv6() != null) {
       r.ipv6(lease.ipv6(), pool.prefixLength6(), pool.serverAddress6());
     }
+    if (config.clientReceiveBuffer() > 0) {
+      r.receiveBuffer(config.clientReceiveBuffer());
+    }
     config.extraPush().forEach(r::option);
     return r.build();
   }

@@ -166,7 +166,8 @@ class LiveConfigTest {
         d.tlsChunk(),
         List.of(push),
         d.wallSeconds(),
-        d.renegotiate());
+        d.renegotiate(),
+        d.clientReceiveBuffer());
   }
 
   private static StaticKey key(int seed) {

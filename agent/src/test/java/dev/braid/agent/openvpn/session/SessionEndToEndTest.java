@@ -243,6 +243,18 @@ class SessionEndToEndTest {
   }
 
   @Test
+  void aConfiguredClientReceiveBufferIsPushedAsRcvbufAndNothingOtherwise() {
+    AddressPool pool = new AddressPool("10.8.0.0/24", null, java.util.Map.of());
+    Harness h = new Harness(serverConfig().withClientReceiveBuffer(1 << 20), pool, true, 0, 8);
+    h.connect();
+    assertThat(h.client.pushReply).contains(",rcvbuf 1048576");
+
+    Harness plain = new Harness(true, 0, 9);
+    plain.connect();
+    assertThat(plain.client.pushReply).doesNotContain("rcvbuf");
+  }
+
+  @Test
   void prfKeysWhenTheClientCannotExport() {
     Harness h = new Harness(false, 0, 2);
     h.connect();
