@@ -27,6 +27,9 @@ import java.util.Arrays;
  *     and completes (see {@code TunSegmenter}); off reads and writes every packet alone
  * @param receiveHoldMicros receive moderation (see {@code ReceiveHold}): while packets stream in,
  *     wait this long before receiving so that they are handled in larger batches; 0 turns it off
+ * @param udpSegmentation send consecutive same-size datagrams to one peer as one UDP GSO message
+ *     (see {@code DatagramBatch}); off sends one message per datagram. A kernel or device that
+ *     refuses it turns it off by itself, losing nothing
  */
 public record EngineConfig(
     InetAddress bindAddress,
@@ -42,7 +45,8 @@ public record EngineConfig(
     int[] cpus,
     int socketBuffer,
     boolean tunCoalescing,
-    int receiveHoldMicros) {
+    int receiveHoldMicros,
+    boolean udpSegmentation) {
 
   public EngineConfig {
     if (workers < 1 || batchSize < 1 || datagramSize < 1 || tunPacketSize < 1) {
@@ -83,6 +87,7 @@ public record EngineConfig(
     private int socketBuffer = 4 << 20;
     private boolean tunCoalescing = true;
     private int receiveHoldMicros = 200;
+    private boolean udpSegmentation = true;
 
     private Builder() {
       try {
@@ -163,6 +168,11 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder udpSegmentation(boolean value) {
+      udpSegmentation = value;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(
           bindAddress,
@@ -178,7 +188,8 @@ public record EngineConfig(
           cpus,
           socketBuffer,
           tunCoalescing,
-          receiveHoldMicros);
+          receiveHoldMicros,
+          udpSegmentation);
     }
   }
 
@@ -196,6 +207,8 @@ public record EngineConfig(
         + batchSize
         + ", tunCoalescing="
         + tunCoalescing
+        + ", udpSegmentation="
+        + udpSegmentation
         + ", steering="
         + steering
         + ", replyFromReceivedAddress="

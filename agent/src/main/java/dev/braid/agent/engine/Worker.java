@@ -74,6 +74,7 @@ final class Worker implements Runnable, WorkerContext {
     this.tunView = new TunView(segmented ? segmenter.capacity() : 0);
     this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
     this.tx = socket.newBatch(config.batchSize(), config.datagramSize());
+    tx.segmentation(config.udpSegmentation());
     this.epoll = Epoll.create(4);
     this.wake = EventFd.create();
     epoll.add(socket.fd(), Epoll.READABLE, TAG_SOCKET);

@@ -23,6 +23,10 @@ final class Linux {
   static final int SO_ATTACH_REUSEPORT_CBPF = 51;
 
   static final int IP_PKTINFO = 8;
+
+  /** SOL_UDP option and control message: segment size of a UDP GSO send (linux/udp.h). */
+  static final int UDP_SEGMENT = 103;
+
   static final int IPV6_V6ONLY = 26;
   static final int IPV6_RECVPKTINFO = 49;
   static final int IPV6_PKTINFO = 50;
@@ -57,7 +61,10 @@ final class Linux {
   static final long TUN_F_TSO6 = 0x04;
 
   static final int EINTR = 4;
+  static final int EIO = 5;
   static final int EAGAIN = 11;
+  static final int EINVAL = 22;
+  static final int EMSGSIZE = 90;
 
   private Linux() {}
 }

@@ -19,6 +19,8 @@ import java.net.UnknownHostException;
  */
 public final class UdpSocket implements AutoCloseable {
   private final FileDescriptor fd;
+  private volatile int segmentationRefused;
+  private volatile long sentAlone;
   private final int family;
   private final InetSocketAddress localAddress;
 
@@ -191,7 +193,7 @@ public final class UdpSocket implements AutoCloseable {
    * batch again without copying it.
    */
   public int sendKeepingBatch(DatagramBatch batch) {
-    int total = batch.size();
+    int total = batch.messageCount();
     int offset = 0;
     int skipped = 0;
     long sentBytes = 0;
@@ -205,24 +207,75 @@ public final class UdpSocket implements AutoCloseable {
               total - offset,
               Linux.MSG_DONTWAIT);
       if (rc > 0) {
-        for (int i = offset; i < offset + rc; i++) {
-          sentBytes += batch.queuedLength(i);
+        for (int m = offset; m < offset + rc; m++) {
+          sentBytes += batch.messageBytes(m);
         }
         offset += rc;
       } else if (rc == -Linux.EINTR) {
         continue;
       } else if (rc == -Linux.EAGAIN) {
         batch.lastSendErrno(-rc);
-        skipped += total - offset;
+        for (int m = offset; m < total; m++) {
+          skipped += batch.messageDatagrams(m);
+        }
         break;
+      } else if (batch.messageDatagrams(offset) > 1 && refusesSegmentation(-rc)) {
+        // Cut apart here what the kernel or the path would not: nothing is lost. EMSGSIZE is
+        // about this path's MTU; the others mean no UDP GSO on this kernel or device at all.
+        if (rc != -Linux.EMSGSIZE) {
+          batch.segmentation(false);
+          segmentationRefused = -rc;
+        }
+        long[] sent = sendSegmentsAlone(batch, offset);
+        sentBytes += sent[0];
+        skipped += (int) sent[1];
+        offset++;
       } else {
         batch.lastSendErrno(-rc);
-        skipped++;
+        skipped += batch.messageDatagrams(offset);
         offset++;
       }
     }
     batch.lastSentBytes(sentBytes);
     return skipped;
+  }
+
+  private static boolean refusesSegmentation(int errno) {
+    return errno == Linux.EIO || errno == Linux.EINVAL || errno == Linux.EMSGSIZE;
+  }
+
+  /** Sends message {@code m}'s datagrams one by one; returns {bytes sent, datagrams skipped}. */
+  private long[] sendSegmentsAlone(DatagramBatch batch, int m) {
+    long bytes = 0;
+    long skipped = 0;
+    for (int k = 0; k < batch.messageDatagrams(m); k++) {
+      long h = batch.singleSegmentHeader(m, k);
+      int rc;
+      do {
+        rc = LibC.sendmmsg(fd.intValue(), batch.headers().asSlice(h), 1, Linux.MSG_DONTWAIT);
+      } while (rc == -Linux.EINTR);
+      if (rc == 1) {
+        bytes += batch.datagramLength(m, k);
+        sentAlone++; // this socket's thread only
+      } else {
+        batch.lastSendErrno(-rc);
+        skipped++;
+      }
+    }
+    return new long[] {bytes, skipped};
+  }
+
+  /**
+   * errno with which the kernel refused a segmented (UDP GSO) send on this socket, after which its
+   * batches fell back to one datagram per message; 0 if it never did.
+   */
+  public int segmentationRefused() {
+    return segmentationRefused;
+  }
+
+  /** Datagrams of refused segmented messages that were then sent one by one. */
+  public long sentAlone() {
+    return sentAlone;
   }
 
   /** Queues and sends one datagram; a convenience for control paths and tests. */

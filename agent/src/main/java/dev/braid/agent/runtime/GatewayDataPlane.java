@@ -67,6 +67,9 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     if (config.receiveHoldMicros != null) {
       engineBuilder.receiveHoldMicros(config.receiveHoldMicros);
     }
+    if (config.udpSegmentation != null) {
+      engineBuilder.udpSegmentation(config.udpSegmentation);
+    }
     EngineConfig engineConfig =
         engineBuilder
             .port(config.listen.port)

@@ -27,6 +27,7 @@ import java.util.Map;
   "listen",
   "workers",
   "receiveHoldMicros",
+  "udpSegmentation",
   "pools",
   "mtu",
   "routes",
@@ -66,6 +67,13 @@ public class AgentConfig {
    * GiB); isolated packets are never delayed. Unset means 200; 0 turns it off.
    */
   public Integer receiveHoldMicros;
+
+  /**
+   * Whether workers send consecutive same-size datagrams to one client as one UDP GSO message (the
+   * kernel cuts them apart at the device, or the NIC does). Unset means true; a kernel or device
+   * that refuses it turns it off by itself. False is for ruling it out when troubleshooting.
+   */
+  public Boolean udpSegmentation;
 
   /** Tunnel address pools. */
   public Pools pools;

@@ -30,13 +30,16 @@ interface BenchGateway extends AutoCloseable {
 
   static BenchGateway start(String name, NetNs server, OpenSslPki pki, Path dir, String proto)
       throws Exception {
-    return start(name, server, pki, dir, proto, 2, null, List.of());
+    return start(name, server, pki, dir, proto, 2, null, null, null, List.of());
   }
 
   /**
    * Like {@link #start(String, NetNs, OpenSslPki, Path, String)}; a Braid agent gets {@code
-   * workers} workers, {@code receiveHoldMicros} (null: the agent's default) and {@code jvmOptions}
-   * (all ignored for the stock server).
+   * workers} workers, {@code receiveHoldMicros}, {@code udpSegmentation} (each null: the agent's
+   * default) and {@code jvmOptions}, all ignored for the stock server. {@code clientRcvbuf} is the
+   * socket receive buffer both gateways push to UDP clients (Braid's {@code clientReceiveBuffer}, a
+   * stock {@code push "rcvbuf N"}; 0 none); null leaves each gateway's default (Braid 1 MiB, stock
+   * none).
    */
   static BenchGateway start(
       String name,
@@ -46,24 +49,36 @@ interface BenchGateway extends AutoCloseable {
       String proto,
       int workers,
       Integer receiveHoldMicros,
+      Integer clientRcvbuf,
+      Boolean udpSegmentation,
       List<String> jvmOptions)
       throws Exception {
     return switch (name) {
-      case "stock" -> stock(server, pki, dir, proto);
-      case "braid" -> braid(server, pki, dir, proto, workers, receiveHoldMicros, jvmOptions);
+      case "stock" -> stock(server, pki, dir, proto, clientRcvbuf);
+      case "braid" ->
+          braid(
+              server,
+              pki,
+              dir,
+              proto,
+              workers,
+              receiveHoldMicros,
+              clientRcvbuf,
+              udpSegmentation,
+              jvmOptions);
       default ->
           throw new IllegalArgumentException("unknown gateway " + name + " (known: stock, braid)");
     };
   }
 
-  private static BenchGateway stock(NetNs server, OpenSslPki pki, Path dir, String proto)
-      throws Exception {
+  private static BenchGateway stock(
+      NetNs server, OpenSslPki pki, Path dir, String proto, Integer clientRcvbuf) throws Exception {
     String serverProto = proto.equals("tcp") ? "tcp-server" : proto;
-    OpenVpnProcess p =
-        OpenVpnProcess.start(
-            server,
-            dir.resolve("stock-server.conf"),
-            OpenVpnConfigs.server(pki, 1194, serverProto, ControlChannel.TLS_CRYPT));
+    String conf = OpenVpnConfigs.server(pki, 1194, serverProto, ControlChannel.TLS_CRYPT);
+    if (clientRcvbuf != null && clientRcvbuf > 0 && !proto.equals("tcp")) {
+      conf += "push \"rcvbuf " + clientRcvbuf + "\"\n";
+    }
+    OpenVpnProcess p = OpenVpnProcess.start(server, dir.resolve("stock-server.conf"), conf);
     if (p.awaitLine("Initialization Sequence Completed", Duration.ofSeconds(20)).isEmpty()) {
       p.close();
       throw new IllegalStateException("stock server did not start:\n" + p.log());
@@ -93,8 +108,20 @@ interface BenchGateway extends AutoCloseable {
       String proto,
       int workers,
       Integer receiveHoldMicros,
+      Integer clientRcvbuf,
+      Boolean udpSegmentation,
       List<String> jvmOptions)
       throws Exception {
+    List<String> extra = new java.util.ArrayList<>();
+    if (udpSegmentation != null) {
+      extra.add("udpSegmentation: " + udpSegmentation);
+    }
+    if (receiveHoldMicros != null) {
+      extra.add("receiveHoldMicros: " + receiveHoldMicros);
+    }
+    if (clientRcvbuf != null) {
+      extra.add("clientReceiveBuffer: " + clientRcvbuf);
+    }
     Path config =
         AgentProcess.writeConfig(
             dir.resolve("braid-agent.yaml"),
@@ -108,7 +135,7 @@ interface BenchGateway extends AutoCloseable {
             "tc.key",
             9464,
             workers,
-            receiveHoldMicros == null ? "" : "receiveHoldMicros: " + receiveHoldMicros);
+            String.join("\n", extra));
     Process p = server.start(AgentProcess.command(config, "braid0", jvmOptions));
     Path log = dir.resolve("braid-agent.log");
     Thread.ofPlatform()

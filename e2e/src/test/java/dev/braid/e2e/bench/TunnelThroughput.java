@@ -27,8 +27,11 @@ import java.util.regex.Pattern;
  * /proc/PID/stat) per GiB moved by iperf3.
  *
  * <p>Arguments: {@code gateways=stock,braid protos=udp,tcp seconds=10 pings=20 clients=1 workers=2
- * repeat=1 warmup=0 holds=default direction=up agentJvm=}; {@code direction=down} runs iperf3 with
- * {@code -R} (the server sends: downloads through the tunnel); {@code workers} may list several
+ * repeat=1 warmup=0 holds=default direction=up rcvbuf=default agentJvm=}; {@code direction=down}
+ * runs iperf3 with {@code -R} (the server sends: downloads through the tunnel); {@code rcvbuf=N}
+ * makes both gateways push that socket receive buffer to UDP clients (0: neither does; {@code
+ * default}: Braid pushes 1 MiB, stock nothing); {@code gso} lists Braid's UDP segmentation settings
+ * ({@code on}, {@code off}, {@code default}), one Braid row each; {@code workers} may list several
  * counts (e.g. {@code 1,2}: one Braid row each), {@code holds} likewise lists the agent's {@code
  * receiveHoldMicros} ({@code default}: unset), {@code repeat} runs the whole sequence again (rows
  * interleave the gateways), {@code warmup} first runs an iperf3 of that many seconds (after the
@@ -58,6 +61,8 @@ public final class TunnelThroughput {
                 Map.entry("warmup", "0"),
                 Map.entry("holds", "default"),
                 Map.entry("direction", "up"),
+                Map.entry("rcvbuf", "default"),
+                Map.entry("gso", "default"),
                 Map.entry("agentJvm", "")));
     Prerequisites.require("ip", "openvpn", "openssl", "iperf3", "ping");
     int clientCount = Integer.parseInt(opts.get("clients"));
@@ -74,9 +79,12 @@ public final class TunnelThroughput {
             boolean braid = name.equals("braid");
             String[] workerCounts = braid ? opts.get("workers").split(",") : new String[] {"-"};
             String[] holds = braid ? opts.get("holds").split(",") : new String[] {"-"};
+            String[] gsos = braid ? opts.get("gso").split(",") : new String[] {"-"};
             for (String workers : workerCounts) {
               for (String hold : holds) {
-                rows.add(run(topology, name, proto, workers, hold, jvm, opts));
+                for (String gso : gsos) {
+                  rows.add(run(topology, name, proto, workers, hold, gso, jvm, opts));
+                }
               }
             }
           }
@@ -88,6 +96,8 @@ public final class TunnelThroughput {
             + opts.get("direction")
             + " clients="
             + clientCount
+            + " rcvbuf="
+            + opts.get("rcvbuf")
             + " seconds="
             + opts.get("seconds")
             + "; load average before: "
@@ -95,10 +105,10 @@ public final class TunnelThroughput {
             + ", after: "
             + loadAverage());
     System.out.println(
-        "| gateway | proto | workers | hold µs | iperf3 Mbit/s | ping cold avg ms | ping warm avg ms | ping warm"
+        "| gateway | proto | workers | hold µs | UDP GSO | iperf3 Mbit/s | ping cold avg ms | ping warm avg ms | ping warm"
             + " max ms | ping loaded avg ms | TCP retr | server CPU s | CPU s/GiB | warm-up s/GiB |");
     System.out.println(
-        "|---------|-------|--------:|--------:|--------------:|-----------------:|-----------------:|----------"
+        "|---------|-------|--------:|--------:|--------:|--------------:|-----------------:|-----------------:|----------"
             + "-----:|-------------------:|---------:|-------------:|----------:|--------------:|");
     rows.forEach(System.out::println);
   }
@@ -109,6 +119,7 @@ public final class TunnelThroughput {
       String proto,
       String workers,
       String hold,
+      String gso,
       List<String> jvm,
       Map<String, String> opts)
       throws Exception {
@@ -126,6 +137,8 @@ public final class TunnelThroughput {
             proto,
             workers.equals("-") ? 2 : Integer.parseInt(workers),
             hold.equals("-") || hold.equals("default") ? null : Integer.valueOf(hold),
+            opts.get("rcvbuf").equals("default") ? null : Integer.valueOf(opts.get("rcvbuf")),
+            gso.equals("-") || gso.equals("default") ? null : Boolean.valueOf(gso.equals("on")),
             jvm)) {
       for (int k = 0; k < n; k++) {
         clients.add(
@@ -146,7 +159,8 @@ public final class TunnelThroughput {
           throw new IllegalStateException(name + " " + proto + ": no tunnel\n" + c.log());
         }
       }
-      return measure(name, proto, workers, hold, gateway.pid(), server, topology.clients(), opts);
+      return measure(
+          name, proto, workers, hold, gso, gateway.pid(), server, topology.clients(), opts);
     } finally {
       for (OpenVpnProcess c : clients) {
         c.close();
@@ -159,6 +173,7 @@ public final class TunnelThroughput {
       String proto,
       String workers,
       String hold,
+      String gso,
       long pid,
       NetNs server,
       List<NetNs> clients,
@@ -173,12 +188,13 @@ public final class TunnelThroughput {
     Phase measured = iperfPhase(pid, server, clients, opts.get("seconds"), true, reverse(opts));
     double[] warm = ping(clients.getFirst(), opts.get("pings"));
     return String.format(
-        "| %-7s | %-5s | %7s | %7s | %13.1f | %16.3f | %16.3f | %15.3f | %14.3f | %8d | %12.2f | %9.2f |"
+        "| %-7s | %-5s | %7s | %7s | %7s | %13.1f | %16.3f | %16.3f | %15.3f | %14.3f | %8d | %12.2f | %9.2f |"
             + " %14s |",
         name,
         proto,
         workers,
         hold,
+        gso,
         measured.bits / 1e6,
         cold[0],
         warm[0],
