@@ -144,6 +144,20 @@ public final class AgentMetrics {
         Map.of("", Traffic::tunSegments));
     perTransport(
         out,
+        "braid_agent_udp_segmented_sends_total",
+        "Messages that carried several datagrams to one client at once (UDP GSO)",
+        traffic,
+        null,
+        Map.of("", Traffic::udpSegmentedSends));
+    perTransport(
+        out,
+        "braid_agent_udp_segmented_datagrams_total",
+        "Datagrams sent in those messages",
+        traffic,
+        null,
+        Map.of("", Traffic::udpSegmentedDatagrams));
+    perTransport(
+        out,
         "braid_agent_receive_holds_total",
         "Times a loop waited one receive hold (receiveHoldMicros) before receiving",
         traffic,

@@ -65,6 +65,8 @@ public interface DataPlaneStatus {
    * @param tunSegmentedReads super-packets read from TUN and cut into segments
    * @param tunSegments segments those super-packets were cut into
    * @param receiveHolds times a loop waited one receive hold before receiving
+   * @param udpSegmentedSends sendmmsg messages that carried several datagrams (UDP GSO)
+   * @param udpSegmentedDatagrams datagrams those messages carried
    */
   record Traffic(
       String transport,
@@ -78,5 +80,7 @@ public interface DataPlaneStatus {
       long tunBytesWritten,
       long tunSegmentedReads,
       long tunSegments,
-      long receiveHolds) {}
+      long receiveHolds,
+      long udpSegmentedSends,
+      long udpSegmentedDatagrams) {}
 }

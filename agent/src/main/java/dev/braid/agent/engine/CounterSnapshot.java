@@ -10,6 +10,8 @@ import java.util.Map;
  * @param tunSegmentedReads super-packets read from TUN and cut into segments (segmentation offload)
  * @param tunSegments segments those super-packets were cut into
  * @param receiveHolds times the loop waited one receive hold before receiving
+ * @param udpSegmentedSends sendmmsg messages that carried several datagrams (UDP GSO)
+ * @param udpSegmentedDatagrams datagrams those messages carried
  */
 public record CounterSnapshot(
     int worker,
@@ -24,6 +26,8 @@ public record CounterSnapshot(
     long tunSegmentedReads,
     long tunSegments,
     long receiveHolds,
+    long udpSegmentedSends,
+    long udpSegmentedDatagrams,
     long[] dropsByReason) {
 
   public CounterSnapshot {
@@ -33,7 +37,7 @@ public record CounterSnapshot(
   /** The counters of {@code loops} added up, as one loop numbered -1. */
   public static CounterSnapshot sum(List<CounterSnapshot> loops) {
     long[] drops = new long[DropReason.values().length];
-    long[] v = new long[11];
+    long[] v = new long[13];
     for (CounterSnapshot c : loops) {
       long[] add = {
         c.datagramsIn,
@@ -46,7 +50,9 @@ public record CounterSnapshot(
         c.tunBytesOut,
         c.tunSegmentedReads,
         c.tunSegments,
-        c.receiveHolds
+        c.receiveHolds,
+        c.udpSegmentedSends,
+        c.udpSegmentedDatagrams
       };
       for (int i = 0; i < v.length; i++) {
         v[i] += add[i];
@@ -56,7 +62,7 @@ public record CounterSnapshot(
       }
     }
     return new CounterSnapshot(
-        -1, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], drops);
+        -1, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], drops);
   }
 
   /** Drops for one reason. */

@@ -42,6 +42,7 @@ final class Worker implements Runnable, WorkerContext {
   private final TunSegmenter segmenter;
   private final TunOutput tunOutput;
   private long handlerErrors;
+  private boolean segmentationRefusalLogged;
   private final ReceiveHold hold;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -219,7 +220,29 @@ final class Worker implements Runnable, WorkerContext {
     if (queued == 0) {
       return;
     }
+    int segmentedSends = 0;
+    int segmentedDatagrams = 0;
+    for (int m = 0; m < tx.messageCount(); m++) {
+      int datagrams = tx.messageDatagrams(m);
+      if (datagrams > 1) {
+        segmentedSends++;
+        segmentedDatagrams += datagrams;
+      }
+    }
     int skipped = socket.send(tx);
+    if (segmentedSends > 0) {
+      counters.segmentedSends(segmentedSends, segmentedDatagrams);
+      if (socket.segmentationRefused() != 0 && !segmentationRefusalLogged) {
+        segmentationRefusalLogged = true;
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "worker "
+                + index
+                + ": the kernel refused UDP segmentation ("
+                + socket.segmentationRefusal()
+                + "); sending one datagram per message from now on, none lost");
+      }
+    }
     counters.sent(queued - skipped, tx.lastSentBytes());
     if (skipped > 0) {
       counters.drop(DropReason.SEND_FAILED, skipped);

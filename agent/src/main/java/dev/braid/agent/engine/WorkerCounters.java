@@ -26,7 +26,9 @@ public final class WorkerCounters {
   private static final int TUN_SEGMENTED_READS = PAD + 8;
   private static final int TUN_SEGMENTS = PAD + 9;
   private static final int RECEIVE_HOLDS = PAD + 10;
-  private static final int DROPS = PAD + 11;
+  private static final int SEGMENTED_SENDS = PAD + 11;
+  private static final int SEGMENTED_DATAGRAMS = PAD + 12;
+  private static final int DROPS = PAD + 13;
   private static final DropReason[] REASONS = DropReason.values();
 
   private final int worker;
@@ -70,6 +72,12 @@ public final class WorkerCounters {
   void segmented(int segments) {
     add(TUN_SEGMENTED_READS, 1);
     add(TUN_SEGMENTS, segments);
+  }
+
+  /** {@code messages} UDP GSO sends carried {@code datagrams} datagrams; the loop thread only. */
+  void segmentedSends(int messages, int datagrams) {
+    add(SEGMENTED_SENDS, messages);
+    add(SEGMENTED_DATAGRAMS, datagrams);
   }
 
   /** The loop waited one receive hold ({@link ReceiveHold}); the loop thread only. */
@@ -119,6 +127,8 @@ public final class WorkerCounters {
         read(TUN_SEGMENTED_READS),
         read(TUN_SEGMENTS),
         read(RECEIVE_HOLDS),
+        read(SEGMENTED_SENDS),
+        read(SEGMENTED_DATAGRAMS),
         drops);
   }
 }

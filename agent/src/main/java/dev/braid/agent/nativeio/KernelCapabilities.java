@@ -23,7 +23,8 @@ public final class KernelCapabilities {
     TUN_MULTI_QUEUE,
     IP_PKTINFO,
     IPV6_PKTINFO,
-    MPTCP
+    MPTCP,
+    UDP_SEGMENT
   }
 
   /** Whether one feature is available, and the reason when it is not. */
@@ -57,6 +58,7 @@ public final class KernelCapabilities {
       case REUSEPORT_CBPF -> reuseportCbpf();
       case TUN_MULTI_QUEUE -> tunMultiQueue();
       case MPTCP -> mptcp();
+      case UDP_SEGMENT -> socketOption(Linux.AF_INET, Linux.IPPROTO_UDP, Linux.UDP_SEGMENT);
     };
   }
 

@@ -273,6 +273,14 @@ public final class UdpSocket implements AutoCloseable {
     return segmentationRefused;
   }
 
+  /**
+   * Why {@link #segmentationRefused()} happened, e.g. {@code sendmmsg: EIO}; null if it never did.
+   */
+  public String segmentationRefusal() {
+    int errno = segmentationRefused;
+    return errno == 0 ? null : "sendmmsg with UDP_SEGMENT: " + Errno.name(errno);
+  }
+
   /** Datagrams of refused segmented messages that were then sent one by one. */
   public long sentAlone() {
     return sentAlone;

@@ -216,7 +216,9 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
         c.tunBytesOut(),
         c.tunSegmentedReads(),
         c.tunSegments(),
-        c.receiveHolds());
+        c.receiveHolds(),
+        c.udpSegmentedSends(),
+        c.udpSegmentedDatagrams());
   }
 
   private static Map<String, Long> retransmits(SenderCounters c) {
@@ -265,6 +267,7 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     k.ipPktinfo = capability(probed.get(KernelCapabilities.Feature.IP_PKTINFO));
     k.ipv6Pktinfo = capability(probed.get(KernelCapabilities.Feature.IPV6_PKTINFO));
     k.mptcp = capability(probed.get(KernelCapabilities.Feature.MPTCP));
+    k.udpSegmentation = capability(probed.get(KernelCapabilities.Feature.UDP_SEGMENT));
     return k;
   }
 

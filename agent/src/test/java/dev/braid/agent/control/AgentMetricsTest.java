@@ -33,8 +33,9 @@ class AgentMetricsTest {
             Map.of("server", 4L, "client", 0L),
             List.of(
                 new DataPlaneStatus.Traffic(
-                    "udp", 10, 1000, 11, 1100, 12, 1200, 13, 1300, 2, 90, 5),
-                new DataPlaneStatus.Traffic("tcp", 20, 2000, 21, 2100, 0, 0, 23, 2300, 0, 0, 6)));
+                    "udp", 10, 1000, 11, 1100, 12, 1200, 13, 1300, 2, 90, 5, 3, 120),
+                new DataPlaneStatus.Traffic(
+                    "tcp", 20, 2000, 21, 2100, 0, 0, 23, 2300, 0, 0, 6, 0, 0)));
 
     String text = AgentMetrics.render(snapshot, new AgentMetrics.ControlCounters(1, 2, 3, 0));
 
@@ -61,6 +62,8 @@ class AgentMetricsTest {
             "braid_agent_tun_packets_total{transport=\"tcp\",op=\"write\"} 23",
             "braid_agent_tun_bytes_total{transport=\"tcp\",op=\"write\"} 2300",
             "braid_agent_tun_segmented_reads_total{transport=\"udp\"} 2",
+            "braid_agent_udp_segmented_sends_total{transport=\"udp\"} 3",
+            "braid_agent_udp_segmented_datagrams_total{transport=\"udp\"} 120",
             "braid_agent_tun_segments_total{transport=\"udp\"} 90",
             "braid_agent_receive_holds_total{transport=\"tcp\"} 6",
             "# TYPE braid_agent_packets_total counter");

@@ -55,6 +55,8 @@ class WorkerCountersTest {
     b.tunRead(4, 400);
     a.segmented(10);
     b.segmented(20);
+    a.segmentedSends(2, 80);
+    b.segmentedSends(1, 40);
     a.held();
     b.held();
     a.drop(DropReason.NO_ROUTE, 2);
@@ -69,6 +71,8 @@ class WorkerCountersTest {
     assertThat(sum.tunPacketsIn()).isEqualTo(4);
     assertThat(sum.tunSegmentedReads()).isEqualTo(2);
     assertThat(sum.tunSegments()).isEqualTo(30);
+    assertThat(sum.udpSegmentedSends()).isEqualTo(3);
+    assertThat(sum.udpSegmentedDatagrams()).isEqualTo(120);
     assertThat(sum.receiveHolds()).isEqualTo(2);
     assertThat(sum.dropMap())
         .isEqualTo(Map.of(DropReason.NO_ROUTE, 5L, DropReason.HANDOFF_FULL, 1L));

@@ -68,6 +68,6 @@ class GatewayDataPlaneStatusTest {
     DataPlaneStatus.Traffic t = GatewayDataPlane.traffic("tcp", loop.snapshot());
 
     assertThat(t)
-        .isEqualTo(new DataPlaneStatus.Traffic("tcp", 7, 700, 5, 500, 0, 0, 3, 300, 0, 0, 1));
+        .isEqualTo(new DataPlaneStatus.Traffic("tcp", 7, 700, 5, 500, 0, 0, 3, 300, 0, 0, 1, 0, 0));
   }
 }

@@ -22,4 +22,10 @@ public class KernelCapabilities {
 
   /** Multipath TCP for the TCP transport. */
   public Capability mptcp;
+
+  /**
+   * UDP segmentation offload (UDP GSO, Linux 4.18): several datagrams to one client per send.
+   * Without it every datagram is its own send.
+   */
+  public Capability udpSegmentation;
 }

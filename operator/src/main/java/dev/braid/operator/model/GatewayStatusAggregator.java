@@ -253,6 +253,7 @@ public final class GatewayStatusAggregator {
     all.put("ipPktinfo", caps.ipPktinfo);
     all.put("ipv6Pktinfo", caps.ipv6Pktinfo);
     all.put("mptcp", caps.mptcp);
+    all.put("udpSegmentation", caps.udpSegmentation);
     return all.entrySet().stream()
         .filter(e -> e.getValue() != null && Boolean.FALSE.equals(e.getValue().available))
         .map(Map.Entry::getKey)
