@@ -109,6 +109,16 @@ public final class NetNs implements AutoCloseable {
     other.ip("link", "set", there, "up");
   }
 
+  /**
+   * Makes {@code dev} cut UDP GSO sends into datagrams as it transmits, as a NIC without UDP
+   * segmentation offload does. A veth otherwise hands the unsegmented message to the peer
+   * namespace, whose firewall rules (loss injection) would then see, and drop, a whole burst as one
+   * packet, and whose receive work would be cheaper than a real client's. Needs {@code ethtool}.
+   */
+  public void segmentUdpOnTransmit(String dev) throws IOException {
+    exec("ethtool", "-K", dev, "tx-udp-segmentation", "off");
+  }
+
   /** Runs a host command; throws with its output when it fails or hangs. */
   public static String host(String... cmd) throws IOException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -35,6 +35,7 @@ record BenchTopology(List<NetNs> clients, NetNs server, OpenSslPki pki, Path dir
         NetNs client = NetNs.create("cli");
         clients.add(client);
         server.veth("wan" + k, client, "wan0");
+        server.segmentUdpOnTransmit("wan" + k); // as a NIC without UDP segmentation offload
         server.addresses("wan" + k, serverIp(k) + "/24");
         client.addresses("wan0", "10.77." + k + ".2/24");
       }

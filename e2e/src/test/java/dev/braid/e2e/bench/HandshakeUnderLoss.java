@@ -64,7 +64,7 @@ public final class HandshakeUnderLoss {
     boolean pcap = Boolean.parseBoolean(opts.get("pcap"));
     int runs = Integer.parseInt(opts.get("runs"));
     Duration cap = Duration.ofSeconds(Long.parseLong(opts.get("cap")));
-    Prerequisites.require("ip", "openvpn", "openssl", "nft");
+    Prerequisites.require("ip", "openvpn", "openssl", "nft", "ethtool");
 
     List<String> rows = new ArrayList<>();
     try (BenchTopology topology = BenchTopology.create("handshake")) {

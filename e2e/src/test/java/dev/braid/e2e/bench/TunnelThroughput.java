@@ -64,7 +64,7 @@ public final class TunnelThroughput {
                 Map.entry("rcvbuf", "default"),
                 Map.entry("gso", "default"),
                 Map.entry("agentJvm", "")));
-    Prerequisites.require("ip", "openvpn", "openssl", "iperf3", "ping");
+    Prerequisites.require("ip", "openvpn", "openssl", "iperf3", "ping", "ethtool");
     int clientCount = Integer.parseInt(opts.get("clients"));
     List<String> jvm =
         opts.get("agentJvm").isBlank()

@@ -53,6 +53,7 @@ class HandshakeUnderLossIT {
     try (NetNs serverNs = NetNs.create("hs");
         NetNs clientNs = NetNs.create("hc")) {
       serverNs.veth("wan0", clientNs, "wan0");
+      serverNs.segmentUdpOnTransmit("wan0"); // loss strikes datagrams, not whole GSO sends
       serverNs.addresses("wan0", SERVER_IP + "/24");
       clientNs.addresses("wan0", "10.77.0.2/24");
       Path clientConf = f.clientConfig(SERVER_IP);
