@@ -167,6 +167,20 @@ public final class Engine implements AutoCloseable {
     return workers.stream().map(Worker::threadId).toList();
   }
 
+  /**
+   * Why the kernel refused a worker's UDP GSO sends (after which that worker sends one datagram per
+   * message), or null while none was refused.
+   */
+  public String udpSegmentationRefusal() {
+    for (Worker worker : workers) {
+      String refusal = worker.segmentationRefusal();
+      if (refusal != null) {
+        return "worker " + worker.workerIndex() + ": " + refusal;
+      }
+    }
+    return null;
+  }
+
   /** The first worker failure, if a worker died; null while all are healthy. */
   public Throwable failure() {
     for (Worker worker : workers) {

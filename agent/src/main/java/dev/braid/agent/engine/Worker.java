@@ -299,6 +299,11 @@ final class Worker implements Runnable, WorkerContext {
     return failure;
   }
 
+  /** Why the kernel refused this worker's UDP GSO sends, or null if it never did. */
+  String segmentationRefusal() {
+    return socket.segmentationRefusal();
+  }
+
   void wake() throws NativeIoException {
     wake.signal();
   }

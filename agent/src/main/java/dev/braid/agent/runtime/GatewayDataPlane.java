@@ -188,6 +188,11 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
     if (tcp != null) {
       capabilities.mptcp = TcpTransportStatus.mptcp(tcp);
     }
+    String gsoRefusal = engine.udpSegmentationRefusal();
+    if (gsoRefusal != null) {
+      // The start-time probe only asks the kernel; a device can still refuse at the first send.
+      capabilities.udpSegmentation = new Capability(false, "refused when sending: " + gsoRefusal);
+    }
     return new Snapshot(
         engine.failure() == null && gateway.tcpFailure() == null,
         engine.workerCount(),

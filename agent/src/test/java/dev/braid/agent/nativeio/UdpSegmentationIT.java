@@ -51,24 +51,17 @@ class UdpSegmentationIT {
   void segmentedDatagramsArriveWholeInOrderFromThePickedSource() throws Exception {
     ns.call(
         () -> {
-          try (UdpSocket receiver = bind("127.0.0.1");
-              UdpSocket sender = bind("127.0.0.1");
-              DatagramBatch out = sender.newBatch(64, 2048);
-              DatagramBatch in = receiver.newBatch(64, 2048)) {
-            out.segmentation(true);
-            InetAddress source = InetAddress.getByName("127.0.0.1");
-            List<byte[]> sent = new ArrayList<>();
-            for (int i = 0; i < 41; i++) {
-              byte[] d = datagram(i, i == 40 ? 700 : 1400);
-              sent.add(d);
-              out.add(receiver.localAddress(), source, 0, ByteBuffer.wrap(d));
-            }
-            assertThat(out.messageCount()).as("one segmented message").isEqualTo(1);
-            assertThat(sender.send(out)).as("skipped").isZero();
-            assertThat(out.lastSentBytes()).isEqualTo(40 * 1400 + 700);
-            assertThat(receiveAll(receiver, in, sent.size())).containsExactlyElementsOf(sent);
-            assertThat(sender.segmentationRefused()).isZero();
-            assertThat(sender.sentAlone()).isZero();
+          try (Link link = Link.open("127.0.0.1", "127.0.0.1")) {
+            int[] lengths = new int[41];
+            java.util.Arrays.fill(lengths, 1400);
+            lengths[40] = 700; // a shorter last datagram may end the message
+            List<byte[]> sent = link.queue(InetAddress.getByName("127.0.0.1"), lengths);
+            assertThat(link.out.messageCount()).as("one segmented message").isEqualTo(1);
+            assertThat(link.sender.send(link.out)).as("skipped").isZero();
+            assertThat(link.out.lastSentBytes()).isEqualTo(40 * 1400 + 700);
+            assertThat(link.receiveAll(sent.size())).containsExactlyElementsOf(sent);
+            assertThat(link.sender.segmentationRefused()).isZero();
+            assertThat(link.sender.sentAlone()).isZero();
             return null;
           }
         });
@@ -78,58 +71,102 @@ class UdpSegmentationIT {
   void segmentsLargerThanThePathMtuAreSentOneByOneAndAllArrive() throws Exception {
     ns.call(
         () -> {
-          try (UdpSocket receiver = bind("10.99.0.1");
-              UdpSocket sender = bind("10.99.0.1");
-              DatagramBatch out = sender.newBatch(64, 2048);
-              DatagramBatch in = receiver.newBatch(64, 2048)) {
-            out.segmentation(true);
-            List<byte[]> sent = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-              byte[] d = datagram(i, 1400); // + 28 header bytes > 1280: fragments on their own
-              sent.add(d);
-              out.add(receiver.localAddress(), null, 0, ByteBuffer.wrap(d));
-            }
-            assertThat(out.messageCount()).isEqualTo(1);
-            assertThat(sender.send(out)).as("skipped").isZero();
-            assertThat(receiveAll(receiver, in, sent.size())).containsExactlyElementsOf(sent);
-            assertThat(sender.sentAlone()).as("sent one by one after EMSGSIZE").isEqualTo(10);
+          try (Link link = Link.open("10.99.0.1", "10.99.0.1")) {
+            // 1400 + 28 header bytes > 1280: the segments would not fit; alone they fragment.
+            List<byte[]> sent = link.queue(null, 1400, 1400, 1400, 1400, 1400, 1400, 1400, 1400);
+            assertThat(link.out.messageCount()).isEqualTo(1);
+            assertThat(link.sender.send(link.out)).as("skipped").isZero();
+            assertThat(link.receiveAll(sent.size())).containsExactlyElementsOf(sent);
+            assertThat(link.sender.sentAlone()).as("sent one by one after EMSGSIZE").isEqualTo(8);
             // The path refused the size, not the kernel the feature: segmentation stays on.
-            assertThat(sender.segmentationRefused()).isZero();
-            assertThat(out.segmentation()).isTrue();
+            assertThat(link.sender.segmentationRefused()).isZero();
+            assertThat(link.out.segmentation()).isTrue();
             return null;
           }
         });
   }
 
+  @Test
+  void aKernelThatRefusesSegmentationGetsEveryDatagramAloneAndTheSocketStopsAsking()
+      throws Exception {
+    ns.call(
+        () -> {
+          try (Link link = Link.open("127.0.0.1", "127.0.0.1")) {
+            // Without UDP checksums (SO_NO_CHECK) the kernel refuses GSO sends with EINVAL, as a
+            // kernel or device without UDP segmentation would.
+            assertThat(UdpSocket.setIntRaw(link.sender.fd().intValue(), 1, SO_NO_CHECK, 1))
+                .isZero();
+            List<byte[]> sent = link.queue(null, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000);
+            assertThat(link.out.messageCount()).isEqualTo(1);
+            assertThat(link.sender.send(link.out)).as("skipped").isZero();
+            assertThat(link.receiveAll(sent.size())).containsExactlyElementsOf(sent);
+            assertThat(link.sender.sentAlone()).isEqualTo(8);
+            assertThat(link.sender.segmentationRefusal()).contains("EINVAL");
+            assertThat(link.out.segmentation()).as("turned off for this socket's batch").isFalse();
+            link.queue(null, 1000, 1000);
+            assertThat(link.out.messageCount()).isEqualTo(2);
+            return null;
+          }
+        });
+  }
+
+  /** A receiving and a sending socket with a batch each; the sending batch segments. */
+  private record Link(UdpSocket receiver, UdpSocket sender, DatagramBatch out, DatagramBatch in)
+      implements AutoCloseable {
+    static Link open(String receiverAddress, String senderAddress) throws Exception {
+      UdpSocket receiver = bind(receiverAddress);
+      UdpSocket sender = bind(senderAddress);
+      DatagramBatch out = sender.newBatch(64, 2048);
+      out.segmentation(true);
+      return new Link(receiver, sender, out, receiver.newBatch(64, 2048));
+    }
+
+    /** Queues one datagram of each length, each with its own content, to the receiver. */
+    List<byte[]> queue(InetAddress source, int... lengths) {
+      List<byte[]> queued = new ArrayList<>();
+      for (int length : lengths) {
+        byte[] d = new byte[length];
+        for (int k = 0; k < length; k++) {
+          d[k] = (byte) (queued.size() * 31 + k);
+        }
+        queued.add(d);
+        out.add(receiver.localAddress(), source, 0, ByteBuffer.wrap(d));
+      }
+      return queued;
+    }
+
+    /** Receives until {@code expected} datagrams arrived or 5 s passed. */
+    List<byte[]> receiveAll(int expected) throws Exception {
+      List<byte[]> got = new ArrayList<>();
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (got.size() < expected && System.nanoTime() < deadline) {
+        int n = receiver.receive(in);
+        for (int i = 0; i < n; i++) {
+          ByteBuffer p = in.payload(i);
+          byte[] b = new byte[p.remaining()];
+          p.get(b);
+          got.add(b);
+        }
+        if (n == 0) {
+          Thread.sleep(5); // non-blocking socket: nothing yet
+        }
+      }
+      return got;
+    }
+
+    @Override
+    public void close() throws Exception {
+      in.close();
+      out.close();
+      sender.close();
+      receiver.close();
+    }
+  }
+
+  private static final int SO_NO_CHECK = 11;
+
   private static UdpSocket bind(String address) throws Exception {
     return UdpSocket.bind(
         new InetSocketAddress(InetAddress.getByName(address), 0), UdpSocket.Options.defaults());
-  }
-
-  private static byte[] datagram(int index, int length) {
-    byte[] d = new byte[length];
-    for (int k = 0; k < length; k++) {
-      d[k] = (byte) (index * 31 + k);
-    }
-    return d;
-  }
-
-  private static List<byte[]> receiveAll(UdpSocket socket, DatagramBatch in, int expected)
-      throws Exception {
-    List<byte[]> got = new ArrayList<>();
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (got.size() < expected && System.nanoTime() < deadline) {
-      int n = socket.receive(in);
-      for (int i = 0; i < n; i++) {
-        ByteBuffer p = in.payload(i);
-        byte[] b = new byte[p.remaining()];
-        p.get(b);
-        got.add(b);
-      }
-      if (n == 0) {
-        Thread.sleep(5); // non-blocking socket: nothing yet
-      }
-    }
-    return got;
   }
 }
