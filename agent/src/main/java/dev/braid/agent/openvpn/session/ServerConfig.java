@@ -62,73 +62,29 @@ public record ServerConfig(
   }
 
   public ServerConfig withPing(Duration interval) {
-    return new ServerConfig(
-        wrap,
-        tls,
-        ciphers,
-        reliable,
-        handWindow,
-        interval,
-        pingRestart,
-        transitionWindow,
-        tlsChunk,
-        extraPush,
-        wallSeconds,
-        renegotiate,
-        clientReceiveBuffer);
+    Draft d = new Draft(this);
+    d.ping = interval;
+    return d.build();
   }
 
   public ServerConfig withReliable(ReliableConfig r) {
-    return new ServerConfig(
-        wrap,
-        tls,
-        ciphers,
-        r,
-        handWindow,
-        ping,
-        pingRestart,
-        transitionWindow,
-        tlsChunk,
-        extraPush,
-        wallSeconds,
-        renegotiate,
-        clientReceiveBuffer);
+    Draft d = new Draft(this);
+    d.reliable = r;
+    return d.build();
   }
 
   /** The same with another wall clock (seconds) for replay-id epochs. */
   public ServerConfig withWallSeconds(LongSupplier clock) {
-    return new ServerConfig(
-        wrap,
-        tls,
-        ciphers,
-        reliable,
-        handWindow,
-        ping,
-        pingRestart,
-        transitionWindow,
-        tlsChunk,
-        extraPush,
-        clock,
-        renegotiate,
-        clientReceiveBuffer);
+    Draft d = new Draft(this);
+    d.wallSeconds = clock;
+    return d.build();
   }
 
   /** The same with server-initiated renegotiation every {@code interval} (zero: never). */
   public ServerConfig withRenegotiate(Duration interval) {
-    return new ServerConfig(
-        wrap,
-        tls,
-        ciphers,
-        reliable,
-        handWindow,
-        ping,
-        pingRestart,
-        transitionWindow,
-        tlsChunk,
-        extraPush,
-        wallSeconds,
-        interval,
-        clientReceiveBuffer);
+    Draft d = new Draft(this);
+    d.renegotiate = interval;
+    return d.build();
   }
 
   /** The same pushing {@code rcvbuf bytes} to clients (zero: nothing). */
@@ -136,19 +92,44 @@ public record ServerConfig(
     if (bytes < 0) {
       throw new IllegalArgumentException("clientReceiveBuffer must be >= 0, was " + bytes);
     }
-    return new ServerConfig(
-        wrap,
-        tls,
-        ciphers,
-        reliable,
-        handWindow,
-        ping,
-        pingRestart,
-        transitionWindow,
-        tlsChunk,
-        extraPush,
-        wallSeconds,
-        renegotiate,
-        bytes);
+    Draft d = new Draft(this);
+    d.clientReceiveBuffer = bytes;
+    return d.build();
+  }
+
+  /** A copy to change one component of, so that each {@code with} method names only that one. */
+  private static final class Draft {
+    private final ServerConfig base;
+    ReliableConfig reliable;
+    Duration ping;
+    LongSupplier wallSeconds;
+    Duration renegotiate;
+    int clientReceiveBuffer;
+
+    Draft(ServerConfig base) {
+      this.base = base;
+      reliable = base.reliable;
+      ping = base.ping;
+      wallSeconds = base.wallSeconds;
+      renegotiate = base.renegotiate;
+      clientReceiveBuffer = base.clientReceiveBuffer;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          base.wrap,
+          base.tls,
+          base.ciphers,
+          reliable,
+          base.handWindow,
+          ping,
+          base.pingRestart,
+          base.transitionWindow,
+          base.tlsChunk,
+          base.extraPush,
+          wallSeconds,
+          renegotiate,
+          clientReceiveBuffer);
+    }
   }
 }
