@@ -12,10 +12,12 @@ import java.util.Map;
  *
  * <p>Sending: seal a tunnel packet <em>once</em>, then send the same ciphertext on every path of
  * {@link #pickPaths}'s mask (copies must share one packet id so the receiver's replay window
- * recognises them). Receiving: after the data channel authenticated a packet, pass it to {@link
- * #onProbe} if {@link #isProbe} says so, else to {@link #onData} if the replay window accepted it,
- * or to {@link #onDuplicate} if the window had seen it (in a multipath session that is a redundant
- * copy, not an attack). Timers: call {@link #poll} at {@link #nextDeadlineNanos}.
+ * recognises them). Probes the link emits are sealed and sent like any payload, with the current
+ * key. Receiving: once the data channel has authenticated a packet and its replay window accepted
+ * the id, pass it to {@link #onProbe} if {@link #isProbe} says so, else to {@link #onData}; if the
+ * window had seen the id already, to {@link #onDuplicate} (in a multipath session that is a
+ * redundant copy, not an attack). Call {@link #keyStarted} when a new data key is installed, and
+ * {@link #poll} at {@link #nextDeadlineNanos}.
  *
  * <p>Not thread-safe: one owner thread calls everything; {@link #snapshot} builds an immutable copy
  * for other threads.

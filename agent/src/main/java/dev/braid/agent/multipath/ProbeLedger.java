@@ -74,7 +74,7 @@ final class ProbeLedger {
       if (sequence[i] != lastSequence - k || answered[i]) {
         break;
       }
-      if (nowNanos - sentNanos[i] > timeoutNanos) {
+      if (nowNanos - sentNanos[i] >= timeoutNanos) {
         missed++;
       }
     }

@@ -246,11 +246,13 @@ class MultipathSimulationTest {
     LinkSnapshot hub = b.hub.snapshot();
     System.out.printf(
         "redundant, 20%% loss on each of two paths: delivered %.2f%% (expected 96%%), copies sent"
-            + " %d of %d packets, duplicates received %d, replays counted 0, out of order %d%n",
+            + " %d of %d packets, duplicates received %d, copies too old for the replay window"
+            + " %d, out of order %d%n",
         100 * delivered,
         site.scheduler().duplicatesSent(),
         site.scheduler().packets(),
         hub.duplicatesReceived(),
+        b.hub.tooOld,
         b.hubOutOfOrder());
     assertThat(delivered).isGreaterThanOrEqualTo(0.95);
     assertThat(site.scheduler().duplicatesSent()).isEqualTo(site.scheduler().packets());
