@@ -8,7 +8,9 @@ package dev.braid.agent.multipath;
  * Smoothed with RFC 6298's gains.
  */
 final class DelayEstimator {
-  private static final long WINDOW_HALF_NANOS = 5_000_000_000L;
+  // Long, so that a queue standing for many seconds under overload is not taken for the base delay
+  // (monotonic clocks of two hosts drift apart by microseconds per second at most).
+  private static final long WINDOW_HALF_NANOS = 30_000_000_000L;
   private static final long PEAK_HALF_NANOS = 1_000_000_000L;
 
   private boolean has;
@@ -46,7 +48,7 @@ final class DelayEstimator {
     return var;
   }
 
-  /** Smallest sample of the last five to ten seconds: the delay without queueing. */
+  /** Smallest sample of the last 30 to 60 seconds: the delay without queueing. */
   long base() {
     return base.rawValue();
   }

@@ -238,11 +238,13 @@ public final class MultipathLink<T> {
   }
 
   /**
-   * An authenticated packet that the replay window had already seen arrived on path {@code pathId}:
-   * a redundant copy. It counts as received on that path (the peer's loss estimate needs it) and as
-   * a duplicate; it is not delivered.
+   * An authenticated packet (key {@code keyId}, id {@code packetId}) that the replay window had
+   * already seen arrived on path {@code pathId}: a redundant copy. It counts as received on that
+   * path (the peer's loss estimate needs it) and as a duplicate, and tells the reorder buffer that
+   * this path has passed that id; it is not delivered.
    */
-  public void onDuplicate(int pathId, int length, long nowNanos) {
+  public void onDuplicate(
+      int pathId, int keyId, long packetId, int length, long nowNanos, LinkOutput<T> out) {
     touch(nowNanos);
     Path p = path(pathId);
     if (p == null) {
@@ -251,6 +253,10 @@ public final class MultipathLink<T> {
     p.countReceived(length, nowNanos);
     p.duplicatesReceived++;
     duplicatesReceived++;
+    liveMask |= 1L << pathId;
+    if (config.reorder().enabled()) {
+      buffer(keyId).passed(pathId, packetId, liveMask, out);
+    }
   }
 
   /**
@@ -446,6 +452,10 @@ public final class MultipathLink<T> {
   private ProbeDrop answer(Path p, int keyId, long packetId, long nowNanos, LinkOutput<T> out) {
     p.probesReceived++;
     p.peerPathId = message.pathId;
+    if (p.peerReceived >= 0 && message.packetsReceived > p.peerReceived) {
+      p.health.onDelivered(nowNanos); // our packets reach the peer on this path
+    }
+    p.peerReceived = message.packetsReceived;
     if (config.reorder().enabled()) {
       long covered = 0;
       long carrying = 0;
@@ -511,7 +521,7 @@ public final class MultipathLink<T> {
     int n = ProbeCodec.PROBE_LENGTH;
     long seq = p.ledger.next(nowNanos, p.txPackets + 1, p.txBytes + n);
     ProbeCodec.encodeProbe(
-        scratch, 0, p.id, p.uplinkId, p.weight, p.backup, seq, nowNanos, sendingSet);
+        scratch, 0, p.id, p.uplinkId, p.weight, p.backup, seq, nowNanos, sendingSet, p.rxPackets);
     p.countSent(n);
     p.probesSent++;
     p.lastProbeSentNanos = nowNanos;

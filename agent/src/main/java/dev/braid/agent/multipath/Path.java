@@ -44,6 +44,9 @@ final class Path {
   /** The peer's id for this path, from its probes; -1 until one arrived. */
   int peerPathId = -1;
 
+  /** Packets the peer said, in its last probe, it received on this path; -1 before one. */
+  long peerReceived = -1;
+
   // The loss span: our packet count and the peer's at the last answered probe.
   private boolean spanOpen;
   private long spanSent;

@@ -38,6 +38,7 @@ final class PathHealth {
   private long sinceNanos;
   private boolean answered;
   private long lastAnswerNanos;
+  private long lastDeliveredNanos = Long.MIN_VALUE;
   private int answersSinceSilence;
   private int penalty = 1;
   private long upSinceNanos;
@@ -60,6 +61,15 @@ final class PathHealth {
     answersSinceSilence++;
   }
 
+  /**
+   * The peer's probe says it received more of our packets on this path than before: our sending
+   * direction works, even if our probes were lost in a full queue. Keeps a path from going down (it
+   * is not silent), but never brings one up: only answers to our own probes do.
+   */
+  void onDelivered(long nowNanos) {
+    lastDeliveredNanos = nowNanos;
+  }
+
   /** Silence after which the path is down. */
   long downTimeoutNanos(long rttvarNanos) {
     return Math.max(downAfterMissed * intervalNanos, intervalNanos + 4 * rttvarNanos);
@@ -75,6 +85,8 @@ final class PathHealth {
     int missed = queueing ? 0 : missedInARow;
     long downTimeout = downTimeoutNanos(rttvarNanos);
     boolean silent = !answered || nowNanos - lastAnswerNanos > downTimeout;
+    boolean delivering =
+        lastDeliveredNanos != Long.MIN_VALUE && nowNanos - lastDeliveredNanos <= downTimeout;
     return switch (state) {
       case PROBING -> {
         if (answered) {
@@ -94,7 +106,7 @@ final class PathHealth {
         yield set(PathState.DOWN, silent ? StateCause.SILENT : StateCause.RECOVERING, nowNanos);
       }
       case UP, DEGRADED, BACKUP -> {
-        if (silent) {
+        if (silent && !delivering) {
           goDown(nowNanos);
           yield true;
         }
@@ -156,7 +168,12 @@ final class PathHealth {
               ? Long.MAX_VALUE
               : createdNanos + Math.max(3 * downTimeout, MIN_PROBING_NANOS) + 1;
       case DOWN -> Long.MAX_VALUE;
-      default -> lastAnswerNanos + downTimeout + 1;
+      default ->
+          Math.max(
+                  lastAnswerNanos,
+                  lastDeliveredNanos == Long.MIN_VALUE ? lastAnswerNanos : lastDeliveredNanos)
+              + downTimeout
+              + 1;
     };
   }
 

@@ -10,16 +10,18 @@ import java.util.HexFormat;
  * <pre>
  * both   0 magic(16) 16 version(1)=1 17 kind(1) 18 path id(1) 19 flags(1)
  * probe  20 uplink id(1) 21 weight(1) 22 zero(2) 24 sequence(4) 28 sent nanos(8)
- *        36 sending set(8)                                                            = 44
+ *        36 sending set(8) 44 packets received(8)                                     = 52
  * reply  20 zero(4) 24 sequence(4) 28 echoed sent nanos(8) 36 received nanos(8)
  *        44 hold nanos(4) 48 probes received(4) 52 packets received(8) 60 bytes received(8) = 68
  * </pre>
  *
  * Timestamps are each side's own monotonic clock; only the prober compares its own. The sending set
  * (bit i: the prober's path i carries tunnel packets now) tells the receiver's reorder buffer which
- * paths a missing packet id may still arrive on, as of this probe's packet id. Parsing is strict:
- * each kind has one length per version, undefined flags and reserved bytes are refused. Decoding
- * never throws and allocates nothing.
+ * paths a missing packet id may still arrive on, as of this probe's packet id; packets received is
+ * the prober's count for this path in the other direction, so that the receiver learns its own
+ * sending direction delivers even when its probes are lost in a full queue. Parsing is strict: each
+ * kind has one length per version, undefined flags and reserved bytes are refused. Decoding never
+ * throws and allocates nothing.
  */
 public final class ProbeCodec {
   /** The probe magic. */
@@ -29,7 +31,7 @@ public final class ProbeCodec {
   public static final int VERSION = 1;
 
   /** Length of a version-1 probe. */
-  public static final int PROBE_LENGTH = 44;
+  public static final int PROBE_LENGTH = 52;
 
   /** Length of a version-1 reply. */
   public static final int REPLY_LENGTH = 68;
@@ -92,6 +94,7 @@ public final class ProbeCodec {
       into.weight = weight;
       into.sentNanos = i64(b, off + 28);
       into.sendingSet = i64(b, off + 36);
+      into.packetsReceived = i64(b, off + 44);
     } else {
       into.echoedNanos = i64(b, off + 28);
       into.receivedNanos = i64(b, off + 36);
@@ -113,7 +116,8 @@ public final class ProbeCodec {
       boolean backup,
       long sequence,
       long sentNanos,
-      long sendingSet) {
+      long sendingSet,
+      long packetsReceived) {
     header(out, off, ProbeMessage.PROBE, pathId, backup ? FLAG_BACKUP : 0);
     out[off + 20] = (byte) uplinkId;
     out[off + 21] = (byte) weight;
@@ -122,6 +126,7 @@ public final class ProbeCodec {
     putU32(out, off + 24, sequence);
     putI64(out, off + 28, sentNanos);
     putI64(out, off + 36, sendingSet);
+    putI64(out, off + 44, packetsReceived);
     return PROBE_LENGTH;
   }
 

@@ -86,7 +86,7 @@ public final class ProbeMessage {
     return probesReceived;
   }
 
-  /** Reply: packets (all kinds) the replier has received on this path. */
+  /** Packets (all kinds) the sender of this message has received on this path. */
   public long packetsReceived() {
     return packetsReceived;
   }

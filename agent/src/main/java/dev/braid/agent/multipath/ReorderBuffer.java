@@ -118,6 +118,14 @@ final class ReorderBuffer<T> {
     resolve(liveMask, out);
   }
 
+  /** A copy of id {@code id} (already received) came over {@code pathId}: that path passed it. */
+  void passed(int pathId, long id, long liveMask, LinkOutput<T> out) {
+    if (id > highestByPath[pathId]) {
+      highestByPath[pathId] = id;
+      resolve(liveMask, out);
+    }
+  }
+
   /** Gives up gaps whose hold timeout expired, or that every live path has passed by now. */
   void poll(long nowNanos, long holdTimeoutNanos, long liveMask, LinkOutput<T> out) {
     while (held > 0 && nowNanos - oldestArrival >= holdTimeoutNanos) {

@@ -227,7 +227,7 @@ class MultipathLinkTest {
     int a = link.addPath(PathSpec.uplink("a", 0, 1, false), 0);
     int b = link.addPath(PathSpec.uplink("b", 1, 1, false), 0);
     link.onData(a, 0, 1, "x", 100, 0, c);
-    link.onDuplicate(b, 100, 1);
+    link.onDuplicate(b, 0, 1, 100, 1, c);
     LinkSnapshot s = link.snapshot(1);
     assertThat(c.delivered).containsExactly("x");
     assertThat(s.duplicatesReceived()).isEqualTo(1);

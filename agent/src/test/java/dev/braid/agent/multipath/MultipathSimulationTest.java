@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
 class MultipathSimulationTest {
   private static final MultipathConfig DEFAULTS = MultipathConfig.defaults();
 
+  /** Other random draws (loss, jitter): {@code -Dmultipath.seed=N}. */
+  private static long seed(long base) {
+    return base + Long.getLong("multipath.seed", 0);
+  }
+
   private static MultipathConfig with(SchedulerKind scheduler) {
     return DEFAULTS.toBuilder().scheduler(scheduler).build();
   }
@@ -48,7 +53,7 @@ class MultipathSimulationTest {
 
   @Test
   void blackholedPathIsDownWithin500msCarriesNothingAndIsUsedAgainWithin2sOfRestore() {
-    SimBond b = new SimBond(1, DEFAULTS);
+    SimBond b = new SimBond(seed(1), DEFAULTS);
     SimPath a = b.path(10, 10, 0);
     b.path(10, 10, 0);
     b.siteSource(8, 0, 15 * S);
@@ -112,7 +117,7 @@ class MultipathSimulationTest {
   @Test
   void weightedSplitsEvenlyOverEqualPathsAtLightAndHeavyLoad() {
     for (double mbit : new double[] {4, 16}) {
-      SimBond b = new SimBond(2, DEFAULTS);
+      SimBond b = new SimBond(seed(2), DEFAULTS);
       SimPath a = b.path(10, 10, 0);
       SimPath c = b.path(10, 10, 0);
       b.siteSource(mbit, 0, 11 * S);
@@ -133,12 +138,12 @@ class MultipathSimulationTest {
   /** Offered more than both paths carry: the bond delivers near their sum, far above the best. */
   @Test
   void weightedOnFourToOnePathsDeliversNearTheSumAndAboveTheBetterPathAlone() {
-    SimBond bond = new SimBond(3, DEFAULTS);
+    SimBond bond = new SimBond(seed(3), DEFAULTS);
     SimPath fast = bond.path(20, 10, 0);
     SimPath slow = bond.path(5, 10, 0);
     bond.siteSource(30, 0, 11 * S);
     bond.runUntil(12 * S);
-    SimBond alone = new SimBond(3, DEFAULTS);
+    SimBond alone = new SimBond(seed(3), DEFAULTS);
     alone.path(20, 10, 0);
     alone.siteSource(30, 0, 11 * S);
     alone.runUntil(12 * S);
@@ -156,12 +161,12 @@ class MultipathSimulationTest {
   @Test
   void aPathWithTwentyPercentLossDoesNotDragTheBondBelowTheBestPath() {
     for (double mbit : new double[] {8, 15}) {
-      SimBond bond = new SimBond(4, DEFAULTS);
+      SimBond bond = new SimBond(seed(4), DEFAULTS);
       SimPath clean = bond.path(10, 10, 0);
       SimPath lossy = bond.path(10, 10, 0.2);
       bond.siteSource(mbit, 0, 11 * S);
       bond.runUntil(12 * S);
-      SimBond alone = new SimBond(4, DEFAULTS);
+      SimBond alone = new SimBond(seed(4), DEFAULTS);
       alone.path(10, 10, 0);
       alone.siteSource(mbit, 0, 11 * S);
       alone.runUntil(12 * S);
@@ -181,7 +186,10 @@ class MultipathSimulationTest {
       assertThat(bonded).isGreaterThanOrEqualTo(0.99 * best);
       assertThat(sitePath(bond, lossy).state()).isEqualTo(PathState.DEGRADED);
       assertThat(sitePath(bond, lossy).cause()).isEqualTo(StateCause.LOSSY);
-      assertThat(sitePath(bond, clean).state()).isEqualTo(PathState.UP);
+      assertThat(sitePath(bond, clean).state())
+          .as("%s", sitePath(bond, clean))
+          .isEqualTo(PathState.UP);
+      assertThat(sitePath(bond, clean).downs()).as("saturated is not dead").isZero();
       if (mbit < 10) {
         assertThat(bond.hubLoss(3 * S, 11 * S)).as("below the clean path's rate").isLessThan(0.002);
       }
@@ -218,7 +226,7 @@ class MultipathSimulationTest {
   }
 
   private static SimBond bondWithSlowPath(long seed, double mbit) {
-    SimBond b = new SimBond(seed, DEFAULTS);
+    SimBond b = new SimBond(seed(seed), DEFAULTS);
     b.path(10, 10, 0);
     b.path(10, 100, 0);
     b.siteSource(mbit, 0, 11 * S);
@@ -227,7 +235,7 @@ class MultipathSimulationTest {
   }
 
   private static SimBond fastPathAlone(long seed, double mbit) {
-    SimBond b = new SimBond(seed, DEFAULTS);
+    SimBond b = new SimBond(seed(seed), DEFAULTS);
     b.path(10, 10, 0);
     b.siteSource(mbit, 0, 11 * S);
     b.runUntil(12 * S);
@@ -236,7 +244,7 @@ class MultipathSimulationTest {
 
   @Test
   void redundantDeliversNinetyFivePercentOverTwoPathsWithTwentyPercentLossEach() {
-    SimBond b = new SimBond(6, with(SchedulerKind.REDUNDANT));
+    SimBond b = new SimBond(seed(6), with(SchedulerKind.REDUNDANT));
     b.path(10, 10, 0.2);
     b.path(10, 10, 0.2);
     b.siteSource(4, 0, 11 * S);
@@ -255,7 +263,9 @@ class MultipathSimulationTest {
         b.hub.tooOld,
         b.hubOutOfOrder());
     assertThat(delivered).isGreaterThanOrEqualTo(0.95);
-    assertThat(site.scheduler().duplicatesSent()).isEqualTo(site.scheduler().packets());
+    // every packet once both paths answered (a path whose first probes are lost is still probing)
+    assertThat(site.scheduler().duplicatesSent())
+        .isGreaterThanOrEqualTo(site.scheduler().packets() * 97 / 100);
     assertThat(hub.duplicatesReceived()).isGreaterThan(site.scheduler().packets() / 2);
     assertThat(b.hubOutOfOrder()).isZero();
   }
@@ -274,7 +284,7 @@ class MultipathSimulationTest {
                 new ReorderConfig(
                     true, 2048, 4 << 20, Duration.ofMillis(400), Duration.ofMillis(500)))
             .build();
-    SimBond b = new SimBond(7, patient);
+    SimBond b = new SimBond(seed(7), patient);
     SimPath fast = b.path(10, 10, 0);
     SimPath slow = b.path(10, 50, 0);
     b.siteSource(16, 0, 11 * S);
@@ -285,7 +295,7 @@ class MultipathSimulationTest {
     ReorderSnapshot r = b.hub.snapshot().reorder();
     double maxLatency = b.hubLatencyMs(1.0, 1 * S, 11 * S);
 
-    SimBond off = new SimBond(7, DEFAULTS.toBuilder().reorder(ReorderConfig.off()).build());
+    SimBond off = new SimBond(seed(7), DEFAULTS.toBuilder().reorder(ReorderConfig.off()).build());
     off.path(10, 10, 0);
     off.path(10, 50, 0);
     off.siteSource(16, 0, 11 * S);
@@ -313,7 +323,7 @@ class MultipathSimulationTest {
 
   @Test
   void lowestRttUsesOnlyTheFasterPath() {
-    SimBond b = new SimBond(8, with(SchedulerKind.LOWEST_RTT));
+    SimBond b = new SimBond(seed(8), with(SchedulerKind.LOWEST_RTT));
     SimPath slow = b.path(10, 30, 0);
     SimPath fast = b.path(10, 10, 0);
     b.siteSource(8, 0, 6 * S);
@@ -325,7 +335,7 @@ class MultipathSimulationTest {
 
   @Test
   void activeBackupUsesTheFirstUplinkAndFailsOverToTheNext() {
-    SimBond b = new SimBond(9, with(SchedulerKind.ACTIVE_BACKUP));
+    SimBond b = new SimBond(seed(9), with(SchedulerKind.ACTIVE_BACKUP));
     SimPath first = b.path(10, 30, 0);
     SimPath second = b.path(10, 10, 0);
     b.siteSource(8, 0, 8 * S);
@@ -351,7 +361,7 @@ class MultipathSimulationTest {
 
   @Test
   void backupUplinkCarriesNothingUntilThePrimaryFails() {
-    SimBond b = new SimBond(10, DEFAULTS);
+    SimBond b = new SimBond(seed(10), DEFAULTS);
     SimPath primary = b.path(10, 10, 0);
     SimPath backup = b.path(10, 10, 0, true);
     b.siteSource(8, 0, 8 * S);
@@ -382,7 +392,7 @@ class MultipathSimulationTest {
   /** A 600 ms round trip with 100 ms of jitter, probed at the default interval: never flapped. */
   @Test
   void aSatelliteLikePathIsNotFlappedByItsLongRoundTrip() {
-    SimBond b = new SimBond(11, DEFAULTS);
+    SimBond b = new SimBond(seed(11), DEFAULTS);
     SimPath sat = b.path(10, 300, 0);
     sat.up.jitterNanos = 100 * MS;
     sat.down.jitterNanos = 100 * MS;

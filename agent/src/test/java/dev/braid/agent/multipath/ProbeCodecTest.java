@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ProbeCodecTest {
   private static byte[] probe() {
     byte[] b = new byte[ProbeCodec.PROBE_LENGTH];
-    ProbeCodec.encodeProbe(b, 0, 3, 7, 42, true, 0xFFFF_FFFEL, -123_456_789_000L, 0b101L);
+    ProbeCodec.encodeProbe(
+        b, 0, 3, 7, 42, true, 0xFFFF_FFFEL, -123_456_789_000L, 0b101L, 5_000_000_000L);
     return b;
   }
 
@@ -27,6 +28,7 @@ class ProbeCodecTest {
     assertThat(m.sequence()).isEqualTo(0xFFFF_FFFEL);
     assertThat(m.sentNanos()).isEqualTo(-123_456_789_000L);
     assertThat(m.sendingSet()).isEqualTo(0b101L);
+    assertThat(m.packetsReceived()).isEqualTo(5_000_000_000L);
 
     byte[] r = new byte[ProbeCodec.REPLY_LENGTH + 5];
     int n = ProbeCodec.encodeReply(r, 5, m, 99_000_000_000L, 1234, 17, 1L << 40, 3L << 50);

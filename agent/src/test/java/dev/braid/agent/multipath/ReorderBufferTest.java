@@ -80,6 +80,20 @@ class ReorderBufferTest {
     assertThat(counters.releasedLate).isEqualTo(1);
   }
 
+  /**
+   * With redundant sending, the slower copy is a duplicate, yet it shows its path passed the id.
+   */
+  @Test
+  void aDuplicateShowsItsPathPassedTheId() {
+    ReorderBuffer<Integer> b = buffer();
+    offer(b, 0, 1, 0, BOTH);
+    offer(b, 0, 3, 1, BOTH); // 2 lost on both paths
+    assertThat(out).containsExactly(1);
+    b.passed(1, 3, BOTH, sink); // path 1's copy of 3, dropped by the replay window as a duplicate
+    assertThat(out).containsExactly(1, 3);
+    assertThat(counters.gapsGivenUp[GapReason.ALL_PATHS_PASSED.ordinal()]).isEqualTo(1);
+  }
+
   @Test
   void onlyLivePathsAreWaitedFor() {
     ReorderBuffer<Integer> b = buffer();

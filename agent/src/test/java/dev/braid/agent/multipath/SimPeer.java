@@ -70,7 +70,7 @@ final class SimPeer implements LinkOutput<AppPacket> {
     long now = sim.now();
     DropReason r = replay.check(0, (int) p.packetId(), now);
     if (r == DropReason.REPLAY) {
-      link.onDuplicate(pathId, p.length(), now);
+      link.onDuplicate(pathId, p.keyId(), p.packetId(), p.length(), now, this);
     } else if (r != null) {
       tooOld++;
     } else {
