@@ -120,7 +120,10 @@ public record MultipathConfig(
     return new Builder(this);
   }
 
-  /** Changes some values of a config; {@link #build()} validates them together. */
+  /**
+   * Changes some values of a config; each setter sets the record component of the same name, and
+   * {@link #build()} validates them together.
+   */
   public static final class Builder {
     private SchedulerKind scheduler;
     private Duration probeInterval;

@@ -23,7 +23,7 @@ import java.util.HexFormat;
  * kind has one length per version, undefined flags and reserved bytes are refused. Decoding never
  * throws and allocates nothing.
  */
-public final class ProbeCodec {
+final class ProbeCodec {
   /** The probe magic. */
   static final byte[] MAGIC = HexFormat.of().parseHex("2c7d1f9a5be04c3e8d6a92f14b07c3e5");
 

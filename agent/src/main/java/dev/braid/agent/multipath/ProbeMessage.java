@@ -4,7 +4,7 @@ package dev.braid.agent.multipath;
  * The fields of one decoded probe or reply. Mutable and reused, so that decoding allocates nothing;
  * valid until the next decode into the same instance.
  */
-public final class ProbeMessage {
+final class ProbeMessage {
   /** Kind byte of a probe. */
   public static final int PROBE = 1;
 

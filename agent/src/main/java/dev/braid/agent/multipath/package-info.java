@@ -10,14 +10,15 @@
  * the link never needs to know what an address is.
  *
  * <ul>
- *   <li><b>Probes</b> ({@link dev.braid.agent.multipath.ProbeCodec}) are data-channel payloads
- *       behind a 16-byte magic, sent on every path every {@code probeInterval}, busy or idle, by
- *       both peers. The data channel authenticates them and its replay window drops replays; on top
- *       of that a reply is used only if it answers a probe this side sent on the same path, not yet
- *       answered, and echoes its timestamp, so a forged or replayed probe cannot change a path's
- *       state. A reply carries the echoed send time, the replier's receive time and hold time, and
- *       its receive counters for the path, from which the prober measures round trip, loss and
- *       delivery rate in its own sending direction (never from the tunnel's global sequence).
+ *   *
+ *   <li><b>Probes</b> ({@code ProbeCodec}) are data-channel payloads behind a 16-byte magic, sent
+ *       on every path every {@code probeInterval}, busy or idle, by both peers. The data channel
+ *       authenticates them and its replay window drops replays; on top of that a reply is used only
+ *       if it answers a probe this side sent on the same path, not yet answered, and echoes its
+ *       timestamp, so a forged or replayed probe cannot change a path's state. A reply carries the
+ *       echoed send time, the replier's receive time and hold time, and its receive counters for
+ *       the path, from which the prober measures round trip, loss and delivery rate in its own
+ *       sending direction (never from the tunnel's global sequence).
  *   <li><b>Path state</b> ({@link dev.braid.agent.multipath.PathState}): probing, up, degraded
  *       (missed probes or lossy), down (silent for the down timeout: 400 ms at the default 100 ms
  *       interval, longer on jittery links), back up after a couple of consecutive answers, with a
