@@ -13,8 +13,8 @@ import java.time.Duration;
  *     interval plus four round-trip variances, if longer)
  * @param suspectAfterMissed this many consecutive overdue probes make a path degraded, so traffic
  *     moves away before it is declared down
- * @param upAfterAnswers consecutive answered probes that bring a down path back up (doubled for
- *     each recent flap, up to eight times)
+ * @param upAfterAnswers answered probes, without a down timeout of silence between them, that bring
+ *     a down path back up (doubled for each recent flap, up to eight times)
  * @param maxPaths most paths per session; more are refused and counted (at most 64)
  * @param lossLimit loss in the sending direction above which a path is degraded (it recovers below
  *     half of it)

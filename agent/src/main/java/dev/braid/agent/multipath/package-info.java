@@ -10,26 +10,29 @@
  * the link never needs to know what an address is.
  *
  * <ul>
- *   *
  *   <li><b>Probes</b> ({@code ProbeCodec}) are data-channel payloads behind a 16-byte magic, sent
- *       on every path every {@code probeInterval}, busy or idle, by both peers. The data channel
- *       authenticates them and its replay window drops replays; on top of that a reply is used only
- *       if it answers a probe this side sent on the same path, not yet answered, and echoes its
- *       timestamp, so a forged or replayed probe cannot change a path's state. A reply carries the
- *       echoed send time, the replier's receive time and hold time, and its receive counters for
- *       the path, from which the prober measures round trip, loss and delivery rate in its own
- *       sending direction (never from the tunnel's global sequence).
+ *       on every path every {@code probeInterval}, busy or idle, by both peers (four times as often
+ *       while a path is in doubt). The data channel authenticates them and its replay window drops
+ *       replays; on top of that a reply is used only if it answers a probe this side sent on the
+ *       same path, not yet answered, echoing its timestamp, with a hold time shorter than the round
+ *       trip, so a forged or replayed probe cannot change a path's state. A reply carries the
+ *       replier's receive time and its receive counters for the path, from which the prober
+ *       measures round trip, one-way delay differences, loss and delivery rate in its own sending
+ *       direction (never from the tunnel's global sequence: MLVPN#61).
  *   <li><b>Path state</b> ({@link dev.braid.agent.multipath.PathState}): probing, up, degraded
- *       (missed probes or lossy), down (silent for the down timeout: 400 ms at the default 100 ms
- *       interval, longer on jittery links), back up after a couple of consecutive answers, with a
- *       flap penalty. The reported state {@code backup} is an up backup path held in reserve.
+ *       (missed probes or lossy), down (no answer for the down timeout, 400 ms at the default 100
+ *       ms interval and longer on jittery links, while the peer does not report receiving more),
+ *       back up after a couple of answers, with a flap penalty. The reported state {@code backup}
+ *       is an up backup path held in reserve.
  *   <li><b>Schedulers</b> ({@link dev.braid.agent.multipath.SchedulerKind}) choose among the paths
  *       of the best non-empty tier ({@link dev.braid.agent.multipath.Tier}), so backup uplinks
  *       carry traffic only when no non-backup path is up.
  *   <li><b>Reordering</b>: one buffer per key id on the data channel's packet id (ids restart with
- *       each key); in-order packets pass at once; a gap is given up as soon as every live path has
- *       delivered a later id, else after the paths' delay spread plus a margin. Probes share the
- *       packet-id sequence, so even an idle path delivers a later id within one probe interval.
+ *       each key); in-order packets pass at once. Probes share the packet-id sequence, and each
+ *       probe says which of the sender's paths carry tunnel packets, so the receiver gives up a gap
+ *       as soon as every path that may carry the missing id has delivered a later one (MLVPN#64),
+ *       never waits for a path that carries only probes, and otherwise waits for the paths' one-way
+ *       delay spread plus a margin.
  * </ul>
  *
  * <p>Counters are written by the owner thread only; {@code snapshot} returns immutable records for
