@@ -12,6 +12,6 @@ public enum StateCause {
   LOSSY,
   /** No probe answered for longer than the down timeout. */
   SILENT,
-  /** Down, and answering again: waiting for enough consecutive answers. */
+  /** Down, and answering again: waiting for enough answers to come back up. */
   RECOVERING
 }
