@@ -29,7 +29,7 @@ public final class AeadDataChannel {
   private final SecretKeySpec decryptKey;
   private final byte[] decryptIv;
   private final DataV2Header header;
-  private final ReplayWindow replay = ReplayWindow.openvpnDefault();
+  private final ReplayWindow replay;
 
   // One Cipher per direction, re-initialised per packet with its IV: a fresh instance per packet
   // costs a provider lookup and (for AES) a key schedule each time; a reused one keeps both.
@@ -40,9 +40,13 @@ public final class AeadDataChannel {
   private byte[] reordered = new byte[2048];
   private int nextPacketId = 1;
 
-  /** Decryption outcome: the plaintext and what kind of payload it is, or a drop reason. */
-  public record Opened(byte[] plain, DataPayload kind) {}
+  /**
+   * Decryption outcome: the plaintext, what kind of payload it is and its packet id (unsigned; the
+   * sequence a multipath receiver reorders on).
+   */
+  public record Opened(byte[] plain, DataPayload kind, long packetId) {}
 
+  /** A data channel with OpenVPN's default 64-packet replay window. */
   public AeadDataChannel(
       DataCipher cipher,
       byte[] encryptKey,
@@ -51,6 +55,32 @@ public final class AeadDataChannel {
       byte[] decryptImplicitIv,
       int keyId,
       int peerId) {
+    this(
+        cipher,
+        encryptKey,
+        encryptImplicitIv,
+        decryptKey,
+        decryptImplicitIv,
+        keyId,
+        peerId,
+        ReplayWindow.DEFAULT_SIZE);
+  }
+
+  /**
+   * A data channel whose replay window accepts packets up to {@code replayWindow} ids behind the
+   * highest (OpenVPN's {@code replay-window}): multipath sessions need thousands, because a path
+   * that is slower by d seconds at r packets per second delivers ids about d * r behind.
+   */
+  public AeadDataChannel(
+      DataCipher cipher,
+      byte[] encryptKey,
+      byte[] encryptImplicitIv,
+      byte[] decryptKey,
+      byte[] decryptImplicitIv,
+      int keyId,
+      int peerId,
+      int replayWindow) {
+    this.replay = ReplayWindow.ofSize(replayWindow);
     this.cipher = cipher;
     String alg = cipher == DataCipher.CHACHA20_POLY1305 ? "ChaCha20" : "AES";
     this.encryptKey = new SecretKeySpec(encryptKey, alg);
@@ -97,7 +127,12 @@ public final class AeadDataChannel {
     }
   }
 
-  /** Authenticates, decrypts and replay-checks one DATA_V2 packet. */
+  /**
+   * Authenticates, decrypts and replay-checks one DATA_V2 packet. {@link DropReason#REPLAY} means
+   * the id was already received: an attack on a single-path session, but the expected fate of the
+   * second copy when a multipath peer sends a packet on several paths, so a multipath session
+   * counts it as a duplicate instead.
+   */
   public Decoded<Opened> open(byte[] packet, int off, int len, long nowNanos) {
     if (len < OVERHEAD) {
       return Decoded.dropped(DropReason.TRUNCATED_DATA_HEADER);
@@ -124,7 +159,7 @@ public final class AeadDataChannel {
       return Decoded.dropped(replayed);
     }
     replay.accept(0, pid, nowNanos);
-    return Decoded.ok(new Opened(plain, DataPayload.classify(plain)));
+    return Decoded.ok(new Opened(plain, DataPayload.classify(plain), Integer.toUnsignedLong(pid)));
   }
 
   private String transformation() {

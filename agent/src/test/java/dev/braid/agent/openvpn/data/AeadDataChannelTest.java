@@ -69,6 +69,38 @@ class AeadDataChannelTest {
   }
 
   /**
+   * A multipath channel (4096-wide window) opens a packet 3000 ids late and reports each packet's
+   * id; the default 64-wide window refuses the same packet.
+   */
+  @Test
+  void multipathWindowAcceptsLatePacketsAndReportsPacketIds() {
+    DataKeyMaterial m = material();
+    DataCipher c = DataCipher.AES_256_GCM;
+    AeadDataChannel wide =
+        new AeadDataChannel(
+            c,
+            m.serverEncryptKey(c),
+            m.serverEncryptImplicitIv(),
+            m.serverDecryptKey(c),
+            m.serverDecryptImplicitIv(),
+            1,
+            5,
+            4096);
+    AeadDataChannel narrow = server(c);
+    AeadDataChannel client = client(c);
+    byte[] late = client.seal(new byte[] {0x45, 0, 0, 20});
+    byte[] last = null;
+    for (int i = 0; i < 3000; i++) {
+      last = client.seal(new byte[] {0x45, 0, 0, 20});
+      assertThat(wide.open(last, 0, last.length, 0).value().packetId()).isEqualTo(i + 2L);
+    }
+    narrow.open(last, 0, last.length, 0);
+    assertThat(narrow.open(late, 0, late.length, 0).drop()).isEqualTo(DropReason.REPLAY_TOO_OLD);
+    assertThat(wide.open(late, 0, late.length, 0).value().packetId()).isEqualTo(1L);
+    assertThat(wide.open(late, 0, late.length, 0).drop()).isEqualTo(DropReason.REPLAY);
+  }
+
+  /**
    * The channel reuses one Cipher per direction: every packet of a long sequence, of many sizes
    * (across the AES block size, the intrinsics' chunk sizes and the reorder buffer's initial size),
    * must equal what a fresh Cipher per packet produces, and must open again after a forged packet
