@@ -5,8 +5,8 @@ package dev.braid.agent.engine;
 public interface TunHandler {
   void onTunPackets(TunPackets packets, WorkerContext context);
 
-  /** Counts every packet as {@link DropReason#NO_ROUTE}. */
+  /** Counts every packet as {@link LoopDrop#NO_ROUTE}. */
   static TunHandler dropAll() {
-    return (packets, context) -> context.drop(DropReason.NO_ROUTE, packets.size());
+    return (packets, context) -> context.drop(LoopDrop.NO_ROUTE, packets.size());
   }
 }

@@ -127,9 +127,9 @@ final class Worker implements Runnable, WorkerContext {
       for (int i = 0; i < n; i++) {
         bytes += rx.length(i);
         if (rx.isTruncated(i)) {
-          counters.drop(DropReason.OVERSIZED, 1);
+          counters.drop(LoopDrop.OVERSIZED, 1);
         } else if (rx.length(i) == 0) {
-          counters.drop(DropReason.EMPTY, 1);
+          counters.drop(LoopDrop.EMPTY, 1);
         } else {
           received.accept(i);
         }
@@ -141,7 +141,7 @@ final class Worker implements Runnable, WorkerContext {
           datagramHandler.onDatagrams(received, this);
         } catch (RuntimeException e) {
           handlerError(e);
-          counters.drop(DropReason.HANDLER_ERROR, received.size);
+          counters.drop(LoopDrop.HANDLER_ERROR, received.size);
         }
       }
       flush();
@@ -171,7 +171,7 @@ final class Worker implements Runnable, WorkerContext {
         tunHandler.onTunPackets(tunView, this);
       } catch (RuntimeException e) {
         handlerError(e);
-        counters.drop(DropReason.HANDLER_ERROR, n);
+        counters.drop(LoopDrop.HANDLER_ERROR, n);
       }
       flush();
       if (n < config.batchSize()) {
@@ -201,7 +201,7 @@ final class Worker implements Runnable, WorkerContext {
       deadline = timer.onTimer(this, now);
     } catch (RuntimeException e) {
       handlerError(e);
-      counters.drop(DropReason.HANDLER_ERROR, 1);
+      counters.drop(LoopDrop.HANDLER_ERROR, 1);
       deadline = now + 100_000_000L; // try again soon rather than never
     }
     flush();
@@ -245,7 +245,7 @@ final class Worker implements Runnable, WorkerContext {
     }
     counters.sent(queued - skipped, tx.lastSentBytes());
     if (skipped > 0) {
-      counters.drop(DropReason.SEND_FAILED, skipped);
+      counters.drop(LoopDrop.SEND_FAILED, skipped);
     }
   }
 
@@ -262,7 +262,7 @@ final class Worker implements Runnable, WorkerContext {
   @Override
   public void send(Path path, ByteBuffer payload) {
     if (payload.remaining() > tx.bufferSize()) {
-      counters.drop(DropReason.SEND_FAILED, 1);
+      counters.drop(LoopDrop.SEND_FAILED, 1);
       return;
     }
     if (tx.isFull()) {
@@ -275,14 +275,14 @@ final class Worker implements Runnable, WorkerContext {
   @Override
   public void writeTun(ByteBuffer packet) {
     if (tun == null) {
-      counters.drop(DropReason.TUN_WRITE_FAILED, 1);
+      counters.drop(LoopDrop.TUN_WRITE_FAILED, 1);
       return;
     }
     tunOutput.write(packet);
   }
 
   @Override
-  public void drop(DropReason reason, int n) {
+  public void drop(LoopDrop reason, int n) {
     counters.drop(reason, n);
   }
 
@@ -387,7 +387,7 @@ final class Worker implements Runnable, WorkerContext {
       int first = segmenter.count();
       int added = segmenter.split(header, packet);
       if (added < 0) {
-        counters.drop(DropReason.TUN_SEGMENT_FAILED, 1);
+        counters.drop(LoopDrop.TUN_SEGMENT_FAILED, 1);
         continue;
       }
       counters.segmented(added);

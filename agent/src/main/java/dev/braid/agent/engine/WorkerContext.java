@@ -22,5 +22,5 @@ public interface WorkerContext {
   void writeTun(ByteBuffer packet);
 
   /** Counts dropped datagrams or packets. */
-  void drop(DropReason reason, int count);
+  void drop(LoopDrop reason, int count);
 }

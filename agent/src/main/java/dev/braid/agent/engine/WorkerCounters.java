@@ -29,7 +29,7 @@ public final class WorkerCounters {
   private static final int SEGMENTED_SENDS = PAD + 11;
   private static final int SEGMENTED_DATAGRAMS = PAD + 12;
   private static final int DROPS = PAD + 13;
-  private static final DropReason[] REASONS = DropReason.values();
+  private static final LoopDrop[] REASONS = LoopDrop.values();
 
   private final int worker;
   private final long[] slots = new long[DROPS + REASONS.length + PAD];
@@ -87,7 +87,7 @@ public final class WorkerCounters {
 
   /**
    * Where a {@link TunOutput} of this loop counts: written packets, and refused ones as {@link
-   * DropReason#TUN_WRITE_FAILED}.
+   * LoopDrop#TUN_WRITE_FAILED}.
    */
   public TunOutput.Counts tunCounts() {
     return new TunOutput.Counts() {
@@ -98,13 +98,13 @@ public final class WorkerCounters {
 
       @Override
       public void failed(int packets) {
-        drop(DropReason.TUN_WRITE_FAILED, packets);
+        drop(LoopDrop.TUN_WRITE_FAILED, packets);
       }
     };
   }
 
   /** Counts {@code count} drops for {@code reason}; called by the worker thread only. */
-  public void drop(DropReason reason, int count) {
+  public void drop(LoopDrop reason, int count) {
     add(DROPS + reason.ordinal(), count);
   }
 

@@ -1,6 +1,6 @@
 package dev.braid.agent.gateway;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.push.AddressPool;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.openvpn.tls.TlsServerContext;
@@ -48,9 +48,9 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             tls.crlFile == null ? "" : read("tls.crlFile", tls.crlFile),
             tls.minVersion == null ? "1.2" : tls.minVersion);
     ServerConfig defaults = ServerConfig.defaults(wrap(tls), context);
-    List<DataCipher> ciphers = new ArrayList<>();
+    List<AeadCipher> ciphers = new ArrayList<>();
     for (var c : config.ciphers) {
-      ciphers.add(DataCipher.valueOf(c.name()));
+      ciphers.add(AeadCipher.valueOf(c.name()));
     }
     Duration ping = defaults.ping();
     Duration pingRestart = defaults.pingRestart();

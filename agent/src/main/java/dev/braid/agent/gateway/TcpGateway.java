@@ -1,16 +1,16 @@
 package dev.braid.agent.gateway;
 
 import dev.braid.agent.engine.CounterSnapshot;
-import dev.braid.agent.engine.DropReason;
 import dev.braid.agent.engine.Engine;
+import dev.braid.agent.engine.LoopDrop;
 import dev.braid.agent.engine.ReceiveHold;
 import dev.braid.agent.engine.TunOutput;
 import dev.braid.agent.engine.WorkerCounters;
 import dev.braid.agent.nativeio.Epoll;
 import dev.braid.agent.nativeio.EventFd;
 import dev.braid.agent.nativeio.NativeIoException;
-import dev.braid.agent.nativeio.TcpConnection;
 import dev.braid.agent.nativeio.TcpListener;
+import dev.braid.agent.nativeio.TcpSocket;
 import dev.braid.agent.openvpn.session.Output;
 import dev.braid.agent.openvpn.session.ServerSessions;
 import dev.braid.agent.openvpn.session.Session;
@@ -76,12 +76,12 @@ final class TcpGateway implements Runnable {
   private final class Connection {
     final TcpLink link;
     final TcpPeer peer;
-    final TcpConnection socket;
+    final TcpSocket socket;
     final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     int pendingBytes;
     boolean watchingWritable;
 
-    Connection(TcpLink link, TcpConnection native_) {
+    Connection(TcpLink link, TcpSocket native_) {
       this.link = link;
       this.socket = native_;
       dev.braid.agent.transport.TcpConnection<TcpLink> deframer =
@@ -255,7 +255,7 @@ final class TcpGateway implements Runnable {
   }
 
   private void accept() throws NativeIoException {
-    TcpConnection c;
+    TcpSocket c;
     while ((c = listener.accept()) != null) {
       long id = nextId++;
       TcpLink link = new TcpLink(id, c.remoteAddress(), c.localAddress());
@@ -269,12 +269,12 @@ final class TcpGateway implements Runnable {
     for (Output.Datagram<TcpLink> d : out.datagrams()) {
       Connection c = connections.get(d.path().id());
       if (c == null) {
-        counters.drop(DropReason.SEND_FAILED, 1); // the session times out on its own
+        counters.drop(LoopDrop.SEND_FAILED, 1); // the session times out on its own
         continue;
       }
       if (c.pendingBytes > MAX_PENDING_BYTES) {
         c.peer.close("client does not read: " + c.pendingBytes + " bytes queued");
-        counters.drop(DropReason.SEND_FAILED, 1);
+        counters.drop(LoopDrop.SEND_FAILED, 1);
         continue;
       }
       byte[] framed = TcpFramer.frame(d.bytes());
@@ -296,7 +296,7 @@ final class TcpGateway implements Runnable {
             if (gateway.handoffTo(worker).offer(new Handed(Handed.TO_TUN, t.packet()))) {
               wakeWorker[worker] = true;
             } else {
-              counters.drop(DropReason.HANDOFF_FULL, 1);
+              counters.drop(LoopDrop.HANDOFF_FULL, 1);
             }
           }
         }
@@ -365,7 +365,7 @@ final class TcpGateway implements Runnable {
     if (tunOutput != null) {
       tunOutput.close();
       CounterSnapshot c = counters.snapshot();
-      long failed = c.drops(DropReason.TUN_WRITE_FAILED);
+      long failed = c.drops(LoopDrop.TUN_WRITE_FAILED);
       if (failed > 0) {
         LOG.warn(
             "TCP loop: the kernel refused {} of {} TUN packets",

@@ -2,7 +2,7 @@ package dev.braid.agent.gateway;
 
 import dev.braid.agent.engine.DatagramHandler;
 import dev.braid.agent.engine.Datagrams;
-import dev.braid.agent.engine.DropReason;
+import dev.braid.agent.engine.LoopDrop;
 import dev.braid.agent.engine.Path;
 import dev.braid.agent.engine.TunHandler;
 import dev.braid.agent.engine.TunPackets;
@@ -69,7 +69,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
       TunnelAddress destination = TunnelAddress.destinationOf(packet);
       Route route = destination == null ? null : gateway.routes().get(destination);
       if (route == null) {
-        context.drop(DropReason.NO_ROUTE, 1);
+        context.drop(LoopDrop.NO_ROUTE, 1);
         continue;
       }
       byte[] copy = new byte[packet.remaining()];
@@ -79,7 +79,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
       } else if (gateway.handoffTo(route.owner()).offer(new Handed(route.peerId(), copy))) {
         wakeOwner[route.owner()] = true;
       } else {
-        context.drop(DropReason.HANDOFF_FULL, 1);
+        context.drop(LoopDrop.HANDOFF_FULL, 1);
       }
     }
     drain(context);
@@ -124,7 +124,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
   private void deliver(int peerId, byte[] packet, long now, WorkerContext context) {
     Session<Path> s = sessions.byPeerId(peerId);
     if (s == null || !s.sendToClient(packet, now, out)) {
-      context.drop(DropReason.NO_ROUTE, 1);
+      context.drop(LoopDrop.NO_ROUTE, 1);
       return;
     }
     ledger.toClient(peerId, packet.length);

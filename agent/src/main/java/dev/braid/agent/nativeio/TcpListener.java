@@ -156,7 +156,7 @@ public final class TcpListener implements AutoCloseable {
    * Accepts one pending connection without blocking; null when none is waiting. The connection is
    * non-blocking and has the listener's connection options applied.
    */
-  public TcpConnection accept() throws NativeIoException {
+  public TcpSocket accept() throws NativeIoException {
     while (true) {
       int raw =
           StreamCalls.accept4(
@@ -165,7 +165,7 @@ public final class TcpListener implements AutoCloseable {
               MemorySegment.NULL,
               Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
       if (raw >= 0) {
-        return TcpConnection.adopt(raw, connectionOptions, localAddress.toString());
+        return TcpSocket.adopt(raw, connectionOptions, localAddress.toString());
       }
       if (raw == -Linux.EAGAIN) {
         return null;

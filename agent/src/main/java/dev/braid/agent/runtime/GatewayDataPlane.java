@@ -9,7 +9,7 @@ import dev.braid.agent.gateway.Gateway;
 import dev.braid.agent.gateway.PathView;
 import dev.braid.agent.gateway.ServerSetup;
 import dev.braid.agent.gateway.SessionView;
-import dev.braid.agent.nativeio.KernelCapabilities;
+import dev.braid.agent.nativeio.KernelProbe;
 import dev.braid.agent.nativeio.NetworkNamespace;
 import dev.braid.agent.nativeio.TcpListener;
 import dev.braid.agent.openvpn.reliable.SenderCounters;
@@ -262,21 +262,20 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
   }
 
   private static dev.braid.api.v1alpha1.KernelCapabilities capabilities() {
-    Map<KernelCapabilities.Feature, KernelCapabilities.Capability> probed =
-        KernelCapabilities.probe();
+    Map<KernelProbe.Feature, KernelProbe.Capability> probed = KernelProbe.probe();
     dev.braid.api.v1alpha1.KernelCapabilities k = new dev.braid.api.v1alpha1.KernelCapabilities();
     k.kernel = System.getProperty("os.version");
-    k.reusePort = capability(probed.get(KernelCapabilities.Feature.SO_REUSEPORT));
-    k.reusePortSteering = capability(probed.get(KernelCapabilities.Feature.REUSEPORT_CBPF));
-    k.multiqueueTun = capability(probed.get(KernelCapabilities.Feature.TUN_MULTI_QUEUE));
-    k.ipPktinfo = capability(probed.get(KernelCapabilities.Feature.IP_PKTINFO));
-    k.ipv6Pktinfo = capability(probed.get(KernelCapabilities.Feature.IPV6_PKTINFO));
-    k.mptcp = capability(probed.get(KernelCapabilities.Feature.MPTCP));
-    k.udpSegmentation = capability(probed.get(KernelCapabilities.Feature.UDP_SEGMENT));
+    k.reusePort = capability(probed.get(KernelProbe.Feature.SO_REUSEPORT));
+    k.reusePortSteering = capability(probed.get(KernelProbe.Feature.REUSEPORT_CBPF));
+    k.multiqueueTun = capability(probed.get(KernelProbe.Feature.TUN_MULTI_QUEUE));
+    k.ipPktinfo = capability(probed.get(KernelProbe.Feature.IP_PKTINFO));
+    k.ipv6Pktinfo = capability(probed.get(KernelProbe.Feature.IPV6_PKTINFO));
+    k.mptcp = capability(probed.get(KernelProbe.Feature.MPTCP));
+    k.udpSegmentation = capability(probed.get(KernelProbe.Feature.UDP_SEGMENT));
     return k;
   }
 
-  private static Capability capability(KernelCapabilities.Capability c) {
+  private static Capability capability(KernelProbe.Capability c) {
     return c == null ? null : new Capability(c.available(), c.reason());
   }
 

@@ -2,7 +2,7 @@ package dev.braid.agent.testing;
 
 import dev.braid.agent.engine.DatagramHandler;
 import dev.braid.agent.engine.Datagrams;
-import dev.braid.agent.engine.DropReason;
+import dev.braid.agent.engine.LoopDrop;
 import dev.braid.agent.engine.Path;
 import dev.braid.agent.engine.WorkerContext;
 import java.nio.ByteBuffer;
@@ -26,7 +26,7 @@ public final class EchoHandler implements DatagramHandler {
     for (int i = 0; i < datagrams.size(); i++) {
       ByteBuffer payload = datagrams.payload(i);
       if (payload.get(0) == REJECT) {
-        context.drop(DropReason.MALFORMED, 1);
+        context.drop(LoopDrop.MALFORMED, 1);
         continue;
       }
       Path path = datagrams.path(i);

@@ -1,9 +1,9 @@
 package dev.braid.agent.testing;
 
 import dev.braid.agent.engine.CounterSnapshot;
-import dev.braid.agent.engine.DropReason;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.EngineConfig;
+import dev.braid.agent.engine.LoopDrop;
 import dev.braid.agent.nativeio.DatagramBatch;
 import dev.braid.agent.nativeio.NetworkNamespace;
 import dev.braid.agent.nativeio.ThreadAffinity;
@@ -246,7 +246,7 @@ public final class ForwardingBenchmark {
    */
   private Row receiveOnly(int size, int workers) throws Exception {
     Engine.Handlers dropAll =
-        worker -> (datagrams, context) -> context.drop(DropReason.NO_ROUTE, datagrams.size());
+        worker -> (datagrams, context) -> context.drop(LoopDrop.NO_ROUTE, datagrams.size());
     try (Engine engine = startEngine(workers, dropAll)) {
       InetSocketAddress target =
           new InetSocketAddress(InetAddress.getByName(DUT_ADDR), engine.port());
@@ -326,7 +326,7 @@ public final class ForwardingBenchmark {
     for (int i = 0; i < datagrams.size(); i++) {
       ByteBuffer p = datagrams.payload(i);
       if (p.remaining() <= 24 || (p.get(0) & 0xFF) >>> 3 != 9) {
-        context.drop(DropReason.MALFORMED, 1);
+        context.drop(LoopDrop.MALFORMED, 1);
         continue;
       }
       context.writeTun(p.position(4));

@@ -1,6 +1,6 @@
 package dev.braid.agent.openvpn.session;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.tls.TlsServerContext;
 import dev.braid.agent.openvpn.tlswrap.ControlWrap;
@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
 public record ServerConfig(
     ControlWrap wrap,
     TlsServerContext tls,
-    List<DataCipher> ciphers,
+    List<AeadCipher> ciphers,
     ReliableConfig reliable,
     Duration handWindow,
     Duration ping,
@@ -48,7 +48,7 @@ public record ServerConfig(
     return new ServerConfig(
         wrap,
         tls,
-        List.of(DataCipher.AES_256_GCM, DataCipher.AES_128_GCM, DataCipher.CHACHA20_POLY1305),
+        List.of(AeadCipher.AES_256_GCM, AeadCipher.AES_128_GCM, AeadCipher.CHACHA20_POLY1305),
         ReliableConfig.braid(),
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),

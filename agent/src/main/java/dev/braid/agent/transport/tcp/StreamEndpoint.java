@@ -1,7 +1,7 @@
 package dev.braid.agent.transport.tcp;
 
 import dev.braid.agent.nativeio.NativeIoException;
-import dev.braid.agent.nativeio.TcpConnection;
+import dev.braid.agent.nativeio.TcpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -28,7 +28,7 @@ public interface StreamEndpoint {
   boolean isMptcp();
 
   /** A native TCP or MPTCP connection. */
-  static StreamEndpoint of(TcpConnection connection) {
+  static StreamEndpoint of(TcpSocket connection) {
     return new StreamEndpoint() {
       @Override
       public int read(ByteBuffer dst) {

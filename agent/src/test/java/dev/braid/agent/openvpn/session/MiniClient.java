@@ -2,7 +2,7 @@ package dev.braid.agent.openvpn.session;
 
 import dev.braid.agent.openvpn.data.AeadDataChannel;
 import dev.braid.agent.openvpn.data.DataPayload;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
@@ -207,8 +207,8 @@ final class MiniClient {
 
   private void deriveKeys() {
     String cipherName = option("cipher");
-    DataCipher cipher =
-        Arrays.stream(DataCipher.values())
+    AeadCipher cipher =
+        Arrays.stream(AeadCipher.values())
             .filter(c -> c.openvpnName().equals(cipherName))
             .findFirst()
             .orElseThrow();

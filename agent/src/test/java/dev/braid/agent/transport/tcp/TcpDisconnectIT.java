@@ -2,9 +2,9 @@ package dev.braid.agent.transport.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.agent.nativeio.TcpConnection;
 import dev.braid.agent.nativeio.TcpListener;
 import dev.braid.agent.nativeio.TcpOptions;
+import dev.braid.agent.nativeio.TcpSocket;
 import dev.braid.agent.testing.NetNs;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -241,11 +241,11 @@ class TcpDisconnectIT {
   }
 
   /** The server side of one connection. */
-  private record Accepted(TcpConnection connection, TcpPeer peer, StandInFrameDecoder decoder) {}
+  private record Accepted(TcpSocket connection, TcpPeer peer, StandInFrameDecoder decoder) {}
 
   private Accepted accept(ClientKind kind) throws IOException {
     assertThat(listener.awaitAcceptable(20_000)).as("a pending connection").isTrue();
-    TcpConnection connection = listener.accept();
+    TcpSocket connection = listener.accept();
     assertThat(connection).isNotNull();
     assertThat(connection.isMptcp()).as("accepted over MPTCP").isEqualTo(kind == ClientKind.MPTCP);
     StandInFrameDecoder decoder = new StandInFrameDecoder(1500);
@@ -327,11 +327,10 @@ class TcpDisconnectIT {
   }
 
   private static final class MptcpClient implements Client {
-    private final TcpConnection connection;
+    private final TcpSocket connection;
 
     MptcpClient(InetSocketAddress target) throws IOException {
-      connection =
-          TcpConnection.connect(target, true, TcpOptions.defaults(), Duration.ofSeconds(10));
+      connection = TcpSocket.connect(target, true, TcpOptions.defaults(), Duration.ofSeconds(10));
       assertThat(connection.isMptcp()).as("client runs MPTCP").isTrue();
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * Probes, in the calling thread's network namespace, which kernel features the data plane can use
  * and, for each one that it cannot, why not.
  */
-public final class KernelCapabilities {
+public final class KernelProbe {
   /** Kernel features the data plane uses or may use. */
   public enum Feature {
     SO_REUSEPORT,
@@ -32,7 +32,7 @@ public final class KernelCapabilities {
 
   private static final int IFF_MULTI_QUEUE = 0x0100;
 
-  private KernelCapabilities() {}
+  private KernelProbe() {}
 
   /** Probes every feature; never throws. */
   public static Map<Feature, Capability> probe() {
