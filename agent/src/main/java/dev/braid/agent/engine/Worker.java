@@ -15,7 +15,7 @@ import java.util.List;
  * One data plane thread: its own socket, TUN queue, epoll and buffers. Nothing here is shared with
  * other workers, so the packet path takes no lock.
  */
-final class Worker implements Runnable, WorkerContext {
+final class Worker implements Runnable, LoopContext {
   private static final System.Logger LOG = System.getLogger(Worker.class.getName());
   private static final long TAG_SOCKET = 1;
   private static final long TAG_TUN = 2;
@@ -35,8 +35,8 @@ final class Worker implements Runnable, WorkerContext {
   private final DatagramBatch tx;
   private final DatagramHandler datagramHandler;
   private final TunHandler tunHandler;
-  private final WorkerTimer timer;
-  private final WorkerCounters counters;
+  private final LoopTimer timer;
+  private final LoopCounters counters;
   private final ReceivedView received;
   private final TunView tunView;
   private final TunSegmenter segmenter;
@@ -56,7 +56,7 @@ final class Worker implements Runnable, WorkerContext {
       TunQueue tun,
       DatagramHandler datagramHandler,
       TunHandler tunHandler,
-      WorkerTimer timer)
+      LoopTimer timer)
       throws NativeIoException {
     this.index = index;
     this.count = count;
@@ -66,7 +66,7 @@ final class Worker implements Runnable, WorkerContext {
     this.datagramHandler = datagramHandler;
     this.tunHandler = tunHandler;
     this.timer = timer;
-    this.counters = new WorkerCounters(index);
+    this.counters = new LoopCounters(index);
     this.hold = new ReceiveHold(config.receiveHoldMicros());
     this.received = new ReceivedView(config.batchSize());
     this.tunOutput = tun == null ? null : new TunOutput(tun.newWriter(), counters.tunCounts());
@@ -205,7 +205,7 @@ final class Worker implements Runnable, WorkerContext {
       deadline = now + 100_000_000L; // try again soon rather than never
     }
     flush();
-    if (deadline == WorkerTimer.NONE) {
+    if (deadline == LoopTimer.NONE) {
       return -1;
     }
     long millis = Math.max(0, (deadline - now + 999_999) / 1_000_000);
@@ -250,7 +250,7 @@ final class Worker implements Runnable, WorkerContext {
   }
 
   @Override
-  public int workerIndex() {
+  public int loopIndex() {
     return index;
   }
 
@@ -261,15 +261,15 @@ final class Worker implements Runnable, WorkerContext {
 
   @Override
   public void send(Path path, ByteBuffer payload) {
-    if (payload.remaining() > tx.bufferSize()) {
+    if (!(path instanceof UdpPath udp) || payload.remaining() > tx.bufferSize()) {
       counters.drop(LoopDrop.SEND_FAILED, 1);
       return;
     }
     if (tx.isFull()) {
       flush();
     }
-    boolean pinSource = config.replyFromReceivedAddress() && path.local() != null;
-    tx.add(path.remote(), pinSource ? path.local() : null, pinSource ? path.ifindex() : 0, payload);
+    boolean pinSource = config.replyFromReceivedAddress() && udp.local() != null;
+    tx.add(udp.remote(), pinSource ? udp.local() : null, pinSource ? udp.ifindex() : 0, payload);
   }
 
   @Override
@@ -286,7 +286,7 @@ final class Worker implements Runnable, WorkerContext {
     counters.drop(reason, n);
   }
 
-  WorkerCounters counters() {
+  LoopCounters counters() {
     return counters;
   }
 
@@ -359,7 +359,7 @@ final class Worker implements Runnable, WorkerContext {
     @Override
     public Path path(int i) {
       int s = slot(i);
-      return new Path(rx.remoteAddress(s), rx.localAddress(s), rx.ifindex(s));
+      return new UdpPath(rx.remoteAddress(s), rx.localAddress(s), rx.ifindex(s));
     }
 
     private int slot(int i) {

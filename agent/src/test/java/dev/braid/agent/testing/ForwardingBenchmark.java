@@ -300,8 +300,8 @@ public final class ForwardingBenchmark {
 
           @Override
           public dev.braid.agent.engine.TunHandler tunHandler(int worker) {
-            dev.braid.agent.engine.Path toSink =
-                new dev.braid.agent.engine.Path(sinkAddress, null, 0);
+            dev.braid.agent.engine.UdpPath toSink =
+                new dev.braid.agent.engine.UdpPath(sinkAddress, null, 0);
             ByteBuffer out = ByteBuffer.allocateDirect(4 + 2048);
             return (packets, context) -> {
               for (int i = 0; i < packets.size(); i++) {
@@ -322,7 +322,7 @@ public final class ForwardingBenchmark {
 
   /** The UDP -> TUN half of a VPN without crypto: strip the DATA_V2 header, write the rest. */
   private static void decapsulate(
-      dev.braid.agent.engine.Datagrams datagrams, dev.braid.agent.engine.WorkerContext context) {
+      dev.braid.agent.engine.Datagrams datagrams, dev.braid.agent.engine.LoopContext context) {
     for (int i = 0; i < datagrams.size(); i++) {
       ByteBuffer p = datagrams.payload(i);
       if (p.remaining() <= 24 || (p.get(0) & 0xFF) >>> 3 != 9) {

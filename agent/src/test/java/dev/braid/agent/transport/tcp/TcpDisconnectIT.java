@@ -2,6 +2,7 @@ package dev.braid.agent.transport.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.agent.engine.TcpSocketStream;
 import dev.braid.agent.nativeio.TcpListener;
 import dev.braid.agent.nativeio.TcpOptions;
 import dev.braid.agent.nativeio.TcpSocket;
@@ -250,7 +251,7 @@ class TcpDisconnectIT {
     assertThat(connection.isMptcp()).as("accepted over MPTCP").isEqualTo(kind == ClientKind.MPTCP);
     StandInFrameDecoder decoder = new StandInFrameDecoder(1500);
     return new Accepted(
-        connection, new TcpPeer(StreamEndpoint.of(connection), decoder, counters, 4096), decoder);
+        connection, new TcpPeer(new TcpSocketStream(connection), decoder, counters, 4096), decoder);
   }
 
   private Client connect(ClientKind kind, String gatewayAddress) throws Exception {

@@ -4,12 +4,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The counters of one loop: a worker, or the TCP gateway's loop (whose "datagrams" are OpenVPN
- * packets framed on TCP streams). Only the loop's thread writes them (no atomic read-modify-write
- * on the packet path); any thread may read them at any time with opaque loads and sees values at
- * most a moment old.
+ * The counters of one loop: a worker, or the TCP loop (whose "datagrams" are OpenVPN packets framed
+ * on TCP streams). Only the loop's thread writes them (no atomic read-modify-write on the packet
+ * path); any thread may read them at any time with opaque loads and sees values at most a moment
+ * old.
  */
-public final class WorkerCounters {
+public final class LoopCounters {
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
   /** Padding so that two workers' counters never share a cache line. */
@@ -34,7 +34,7 @@ public final class WorkerCounters {
   private final int worker;
   private final long[] slots = new long[DROPS + REASONS.length + PAD];
 
-  public WorkerCounters(int worker) {
+  public LoopCounters(int worker) {
     this.worker = worker;
   }
 
@@ -103,7 +103,7 @@ public final class WorkerCounters {
     };
   }
 
-  /** Counts {@code count} drops for {@code reason}; called by the worker thread only. */
+  /** Counts {@code count} drops for {@code reason}; called by the loop thread only. */
   public void drop(LoopDrop reason, int count) {
     add(DROPS + reason.ordinal(), count);
   }

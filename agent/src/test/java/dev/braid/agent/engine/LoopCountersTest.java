@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class WorkerCountersTest {
+class LoopCountersTest {
   @Test
   void countsAreVisibleFromAnotherThread() throws Exception {
-    WorkerCounters counters = new WorkerCounters(5);
+    LoopCounters counters = new LoopCounters(5);
     Thread writer =
         Thread.ofPlatform()
             .start(
@@ -47,8 +47,8 @@ class WorkerCountersTest {
 
   @Test
   void loopsAddUpCounterByCounterAndDropByDrop() {
-    WorkerCounters a = new WorkerCounters(0);
-    WorkerCounters b = new WorkerCounters(1);
+    LoopCounters a = new LoopCounters(0);
+    LoopCounters b = new LoopCounters(1);
     a.received(2, 200);
     b.received(3, 300);
     a.sent(1, 10);
