@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,26 +46,20 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
   public static GatewayDataPlane start(AgentConfig config, String tunName, String namespace)
       throws IOException, GeneralSecurityException {
     ServerSetup setup = ServerSetup.from(config);
-    int workers =
-        config.workers != null ? config.workers : Runtime.getRuntime().availableProcessors();
-    EngineConfig.Builder engineBuilder = EngineConfig.builder();
-    if (config.receiveHoldMicros != null) {
-      engineBuilder.receiveHoldMicros(config.receiveHoldMicros);
-    }
-    if (config.udpSegmentation != null) {
-      engineBuilder.udpSegmentation(config.udpSegmentation);
-    }
-    boolean tcp = config.listen.transports.contains(Transport.TCP);
+    int workers = config.workersOrDefault();
+    boolean tcp = config.listen().transports().contains(Transport.TCP);
     EngineConfig engineConfig =
-        engineBuilder
-            .port(config.listen.port)
+        EngineConfig.builder()
+            .receiveHoldMicros(config.receiveHoldMicrosOrDefault())
+            .udpSegmentation(config.udpSegmentationOrDefault())
+            .port(config.listen().port())
             .workers(workers)
             .tunName(tunName)
             .networkNamespace(namespace)
             .tcp(tcp)
             .build();
     Gateway gateway = new Gateway(setup.server(), setup.pool(), workers, tcp);
-    gateway.allowDuplicateCommonNames(Boolean.TRUE.equals(config.duplicateCommonNames));
+    gateway.allowDuplicateCommonNames(config.duplicateCommonNamesOrDefault());
     Engine engine = Engine.start(engineConfig, gateway);
     try {
       gateway.attach(engine);
@@ -75,8 +68,7 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
       if (setup.pool().hasIpv6()) {
         tunAddresses.add(setup.pool().serverAddress6() + "/" + setup.pool().prefixLength6());
       }
-      TunAddressing.configure(
-          namespace, engine.tunName(), tunAddresses, config.mtu == null ? 1500 : config.mtu);
+      TunAddressing.configure(namespace, engine.tunName(), tunAddresses, config.mtu());
     } catch (IOException | RuntimeException e) {
       try {
         engine.close();
@@ -113,21 +105,17 @@ public final class GatewayDataPlane implements DataPlaneStatus, AutoCloseable {
               + " at restart (the operator rolls the pod for them)");
     }
     ServerConfig server = ServerSetup.from(next).server();
-    gateway.allowDuplicateCommonNames(Boolean.TRUE.equals(next.duplicateCommonNames));
-    gateway.apply(
-        server,
-        next.pools == null || next.pools.fixedAddresses == null
-            ? Map.of()
-            : next.pools.fixedAddresses);
+    gateway.allowDuplicateCommonNames(next.duplicateCommonNamesOrDefault());
+    gateway.apply(server, next.fixedAddresses());
     LOG.info(
         "config reloaded without dropping sessions: new sessions get routes {}, DNS {}, ciphers"
             + " {}, keepalive {}/{} s; TLS material re-read for new handshakes{}",
-        next.routes,
-        next.dns == null ? "none" : next.dns.servers,
+        next.routes(),
+        next.dns() == null ? "none" : next.dns().servers,
         server.ciphers(),
         server.ping().toSeconds(),
         server.pingRestart().toSeconds(),
-        next.tls.crlFile == null ? "" : " (CRL " + next.tls.crlFile + ")");
+        next.tls().crlFile() == null ? "" : " (CRL " + next.tls().crlFile() + ")");
   }
 
   public Engine engine() {
