@@ -28,8 +28,8 @@ import java.util.Arrays;
  * @param receiveHoldMicros receive moderation (see {@code ReceiveHold}): while packets stream in,
  *     wait this long before receiving so that they are handled in larger batches; 0 turns it off
  * @param udpSegmentation send consecutive same-size datagrams to one peer as one UDP GSO message
- *     (see {@code DatagramBatch}); off sends one message per datagram. A kernel or device that
- *     refuses it turns it off by itself, losing nothing
+ *     (see {@code SendBatch}); off sends one message per datagram. A kernel or device that refuses
+ *     it turns it off by itself, losing nothing
  * @param tcp also run the TCP loop: accept OpenVPN over TCP on the same port (MPTCP when the kernel
  *     of the namespace offers it, plain TCP otherwise)
  */

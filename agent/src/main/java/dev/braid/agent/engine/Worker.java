@@ -1,9 +1,10 @@
 package dev.braid.agent.engine;
 
-import dev.braid.agent.nativeio.DatagramBatch;
 import dev.braid.agent.nativeio.Epoll;
 import dev.braid.agent.nativeio.EventFd;
 import dev.braid.agent.nativeio.NativeIoException;
+import dev.braid.agent.nativeio.ReceiveBatch;
+import dev.braid.agent.nativeio.SendBatch;
 import dev.braid.agent.nativeio.ThreadAffinity;
 import dev.braid.agent.nativeio.TunQueue;
 import dev.braid.agent.nativeio.UdpSocket;
@@ -31,8 +32,8 @@ final class Worker implements Runnable, LoopContext {
   private final TunQueue tun;
   private final Epoll epoll;
   private final EventFd wake;
-  private final DatagramBatch rx;
-  private final DatagramBatch tx;
+  private final ReceiveBatch rx;
+  private final SendBatch tx;
   private final DatagramHandler datagramHandler;
   private final TunHandler tunHandler;
   private final LoopTimer timer;
@@ -73,8 +74,8 @@ final class Worker implements Runnable, LoopContext {
     boolean segmented = tun != null && tun.segmentedReads();
     this.segmenter = segmented ? TunSegmenter.forReads(tun.capacity()) : null;
     this.tunView = new TunView(segmented ? segmenter.capacity() : 0);
-    this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
-    this.tx = socket.newBatch(config.batchSize(), config.datagramSize());
+    this.rx = socket.newReceiveBatch(config.batchSize(), config.datagramSize());
+    this.tx = socket.newSendBatch(config.batchSize(), config.datagramSize());
     tx.segmentation(config.udpSegmentation());
     this.epoll = Epoll.create(4);
     this.wake = EventFd.create();

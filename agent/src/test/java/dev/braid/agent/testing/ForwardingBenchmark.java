@@ -4,8 +4,8 @@ import dev.braid.agent.engine.CounterSnapshot;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.EngineConfig;
 import dev.braid.agent.engine.LoopDrop;
-import dev.braid.agent.nativeio.DatagramBatch;
 import dev.braid.agent.nativeio.NetworkNamespace;
+import dev.braid.agent.nativeio.SendBatch;
 import dev.braid.agent.nativeio.ThreadAffinity;
 import dev.braid.agent.nativeio.UdpSocket;
 import java.io.IOException;
@@ -454,7 +454,7 @@ public final class ForwardingBenchmark {
       long rate,
       AtomicBoolean stop,
       AtomicLong sent) {
-    try (DatagramBatch batch = socket.newBatch(BATCH, payload.length)) {
+    try (SendBatch batch = socket.newSendBatch(BATCH, payload.length)) {
       ThreadAffinity.pinCurrentThread(cpu);
       for (int i = 0; i < BATCH; i++) {
         batch.add(target, null, 0, ByteBuffer.wrap(payload));

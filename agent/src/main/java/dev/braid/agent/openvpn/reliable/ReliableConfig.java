@@ -85,8 +85,7 @@ public record ReliableConfig(
    * doubling timer would otherwise repair (2 s, 4 s, 8 s...).
    */
   public static ReliableConfig braid() {
-    return upstream26()
-        .toBuilder()
+    return upstream26().toBuilder()
         .resendWhenBlocked(true)
         .adaptiveTimeout(true)
         .ackDuplicatesWithoutBuffer(true)
@@ -126,8 +125,7 @@ public record ReliableConfig(
    * OpenVPN 2.5, the version in seed 000: window 4/8, no fast retransmit, no re-ACKs. Tests only.
    */
   public static ReliableConfig upstream25() {
-    return upstream26()
-        .toBuilder()
+    return upstream26().toBuilder()
         .sendWindow(4)
         .receiveWindow(8)
         .fastRetransmitAcks(0)
