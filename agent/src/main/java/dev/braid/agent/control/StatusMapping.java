@@ -53,7 +53,7 @@ public final class StatusMapping {
       tcpLoop.dropMap().forEach((reason, n) -> drops.merge(reason.name(), n, Long::sum));
     }
     gateway.protocolDrops().forEach((reason, n) -> drops.merge("OPENVPN_" + reason, n, Long::sum));
-    TcpListener.Transport tcp = engine.tcpTransport();
+    TcpListener.Protocol tcp = engine.tcpProtocol();
     if (tcp != null) {
       capabilities.mptcp = mptcp(tcp);
     }
@@ -134,13 +134,13 @@ public final class StatusMapping {
    * {@code KernelCapabilities.mptcp} as the gateway listener found it: available, or the reason it
    * fell back to TCP (the MPTCP socket() errno, or {@code net.mptcp.enabled=0}).
    */
-  static Capability mptcp(TcpListener.Transport transport) {
-    return new Capability(transport.mptcp(), transport.reason() == null ? "" : transport.reason());
+  static Capability mptcp(TcpListener.Protocol protocol) {
+    return new Capability(protocol.mptcp(), protocol.reason() == null ? "" : protocol.reason());
   }
 
   /** The kernel features {@link KernelProbe} found, as the node status reports them. */
   public static KernelCapabilities capabilities(
-      Map<KernelProbe.Feature, KernelProbe.Capability> probed, String kernel) {
+      Map<KernelProbe.Feature, KernelProbe.Finding> probed, String kernel) {
     KernelCapabilities k = new KernelCapabilities();
     k.kernel = kernel;
     k.reusePort = capability(probed.get(KernelProbe.Feature.SO_REUSEPORT));
@@ -153,7 +153,7 @@ public final class StatusMapping {
     return k;
   }
 
-  private static Capability capability(KernelProbe.Capability c) {
+  private static Capability capability(KernelProbe.Finding c) {
     return c == null ? null : new Capability(c.available(), c.reason());
   }
 }

@@ -194,8 +194,8 @@ public final class Engine implements Loops, AutoCloseable {
   }
 
   /** The TCP listener's transport (MPTCP or why not), or null without TCP. */
-  public TcpListener.Transport tcpTransport() {
-    return tcp == null ? null : tcp.listener().transport();
+  public TcpListener.Protocol tcpProtocol() {
+    return tcp == null ? null : tcp.listener().protocol();
   }
 
   /** Ended TCP connections by cause (status keys, zeros included), empty without TCP. */

@@ -28,15 +28,15 @@ public final class KernelProbe {
   }
 
   /** Whether one feature is available, and the reason when it is not. */
-  public record Capability(Feature feature, boolean available, String reason) {}
+  public record Finding(Feature feature, boolean available, String reason) {}
 
   private static final int IFF_MULTI_QUEUE = 0x0100;
 
   private KernelProbe() {}
 
   /** Probes every feature; never throws. */
-  public static Map<Feature, Capability> probe() {
-    Map<Feature, Capability> result = new EnumMap<>(Feature.class);
+  public static Map<Feature, Finding> probe() {
+    Map<Feature, Finding> result = new EnumMap<>(Feature.class);
     for (Feature feature : Feature.values()) {
       String reason;
       try {
@@ -44,7 +44,7 @@ public final class KernelProbe {
       } catch (IOException | RuntimeException e) {
         reason = e.getMessage();
       }
-      result.put(feature, new Capability(feature, reason == null, reason));
+      result.put(feature, new Finding(feature, reason == null, reason));
     }
     return result;
   }

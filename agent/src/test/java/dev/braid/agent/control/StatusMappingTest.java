@@ -74,7 +74,7 @@ class StatusMappingTest {
 
   @Test
   void mptcpListenerIsAnAvailableCapability() {
-    Capability c = StatusMapping.mptcp(new TcpListener.Transport(true, null));
+    Capability c = StatusMapping.mptcp(new TcpListener.Protocol(true, null));
     assertThat(c.available).isTrue();
     assertThat(c.reason).isEmpty();
   }
@@ -83,7 +83,7 @@ class StatusMappingTest {
   void mptcpFallbackCarriesItsReason() {
     Capability c =
         StatusMapping.mptcp(
-            new TcpListener.Transport(false, "net.mptcp.enabled=0 in this network namespace"));
+            new TcpListener.Protocol(false, "net.mptcp.enabled=0 in this network namespace"));
     assertThat(c.available).isFalse();
     assertThat(c.reason).isEqualTo("net.mptcp.enabled=0 in this network namespace");
   }

@@ -3,8 +3,8 @@ package dev.braid.agent.nativeio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.braid.agent.nativeio.KernelProbe.Capability;
 import dev.braid.agent.nativeio.KernelProbe.Feature;
+import dev.braid.agent.nativeio.KernelProbe.Finding;
 import dev.braid.agent.testing.NetNs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class KernelProbeIT {
   @Test
   void everyFeatureIsAvailableInAFreshNamespace() throws Exception {
     try (NetNs ns = NetNs.create("caps")) {
-      Map<Feature, Capability> caps = ns.call(KernelProbe::probe);
+      Map<Feature, Finding> caps = ns.call(KernelProbe::probe);
       caps.values().forEach(System.out::println);
       assertThat(caps.values())
           .allSatisfy(c -> assertThat(c.available()).as(c.toString()).isTrue());

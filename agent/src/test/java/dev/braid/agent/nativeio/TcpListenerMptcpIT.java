@@ -61,7 +61,7 @@ class TcpListenerMptcpIT {
     try (TcpListener listener = listen(mptcpGateway, "::");
         TcpSocket outbound = connect("10.212.0.1", listener, true)) {
       assertThat(listener.isMptcp()).isTrue();
-      assertThat(listener.transport().reason()).isNull();
+      assertThat(listener.protocol().reason()).isNull();
       try (TcpSocket inbound = accept(listener)) {
         assertThat(inbound.isMptcp()).isTrue();
         assertThat(outbound.isMptcp()).isTrue();
@@ -91,11 +91,11 @@ class TcpListenerMptcpIT {
         TcpSocket outbound = connect("10.213.0.1", listener, true);
         TcpSocket inbound = accept(listener)) {
       assertThat(listener.isMptcp()).isFalse();
-      assertThat(listener.transport().reason())
+      assertThat(listener.protocol().reason())
           .contains("net.mptcp.enabled=0")
           .contains("socket(IPPROTO_MPTCP)")
           .contains("ENOPROTOOPT");
-      System.out.println("fallback reason: " + listener.transport().reason());
+      System.out.println("fallback reason: " + listener.protocol().reason());
       // The client asked for MPTCP; the TCP listener made it fall back.
       assertThat(outbound.isMptcp()).isFalse();
       assertThat(inbound.isMptcp()).isFalse();
@@ -112,7 +112,7 @@ class TcpListenerMptcpIT {
                     new InetSocketAddress(InetAddress.getByName("::"), 0),
                     TcpListener.Options.defaults().withMptcp(false)))) {
       assertThat(listener.isMptcp()).isFalse();
-      assertThat(listener.transport().reason()).isEqualTo("MPTCP not requested");
+      assertThat(listener.protocol().reason()).isEqualTo("MPTCP not requested");
     }
   }
 
