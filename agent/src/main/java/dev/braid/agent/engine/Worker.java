@@ -3,8 +3,6 @@ package dev.braid.agent.engine;
 import dev.braid.agent.nativeio.Epoll;
 import dev.braid.agent.nativeio.EventFd;
 import dev.braid.agent.nativeio.NativeIoException;
-import dev.braid.agent.nativeio.ReceiveBatch;
-import dev.braid.agent.nativeio.SendBatch;
 import dev.braid.agent.nativeio.ThreadAffinity;
 import dev.braid.agent.nativeio.TunQueue;
 import dev.braid.agent.nativeio.UdpSocket;
@@ -13,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One data plane thread: its own socket, TUN queue, epoll and buffers. Nothing here is shared with
- * other workers, so the packet path takes no lock.
+ * One data plane thread: its own socket ({@link UdpPort}), TUN queue, epoll and buffers. Nothing
+ * here is shared with other workers, so the packet path takes no lock.
  */
 final class Worker implements Runnable, LoopContext {
   private static final System.Logger LOG = System.getLogger(Worker.class.getName());
@@ -28,22 +26,18 @@ final class Worker implements Runnable, LoopContext {
   private final int index;
   private final int count;
   private final EngineConfig config;
-  private final UdpSocket socket;
+  private final UdpPort port;
   private final TunQueue tun;
   private final Epoll epoll;
   private final EventFd wake;
-  private final ReceiveBatch rx;
-  private final SendBatch tx;
   private final DatagramHandler datagramHandler;
   private final TunHandler tunHandler;
   private final LoopTimer timer;
   private final LoopCounters counters;
-  private final ReceivedView received;
   private final TunView tunView;
   private final TunSegmenter segmenter;
   private final TunOutput tunOutput;
   private long handlerErrors;
-  private boolean segmentationRefusalLogged;
   private final ReceiveHold hold;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -62,24 +56,27 @@ final class Worker implements Runnable, LoopContext {
     this.index = index;
     this.count = count;
     this.config = config;
-    this.socket = socket;
     this.tun = tun;
     this.datagramHandler = datagramHandler;
     this.tunHandler = tunHandler;
     this.timer = timer;
     this.counters = new LoopCounters(index);
     this.hold = new ReceiveHold(config.receiveHoldMicros());
-    this.received = new ReceivedView(config.batchSize());
     this.tunOutput = tun == null ? null : new TunOutput(tun.newWriter(), counters.tunCounts());
     boolean segmented = tun != null && tun.segmentedReads();
     this.segmenter = segmented ? TunSegmenter.forReads(tun.capacity()) : null;
     this.tunView = new TunView(segmented ? segmenter.capacity() : 0);
-    this.rx = socket.newReceiveBatch(config.batchSize(), config.datagramSize());
-    this.tx = socket.newSendBatch(config.batchSize(), config.datagramSize());
-    tx.segmentation(config.udpSegmentation());
+    this.port =
+        new UdpPort(
+            "worker " + index,
+            socket,
+            config.batchSize(),
+            config.datagramSize(),
+            config.udpSegmentation(),
+            counters);
     this.epoll = Epoll.create(4);
     this.wake = EventFd.create();
-    epoll.add(socket.fd(), Epoll.READABLE, TAG_SOCKET);
+    epoll.add(port.fd(), Epoll.READABLE, TAG_SOCKET);
     epoll.add(wake.fd(), Epoll.READABLE, TAG_WAKE);
     if (tun != null) {
       epoll.add(tun.fd(), Epoll.READABLE, TAG_TUN);
@@ -119,34 +116,22 @@ final class Worker implements Runnable, LoopContext {
 
   private void pollSocket() throws NativeIoException {
     for (int round = 0; round < ROUNDS; round++) {
-      int n = socket.receive(rx);
+      int n = port.receive();
       if (n == 0) {
         return;
       }
-      received.reset();
-      long bytes = 0;
-      for (int i = 0; i < n; i++) {
-        bytes += rx.length(i);
-        if (rx.isTruncated(i)) {
-          counters.drop(LoopDrop.OVERSIZED, 1);
-        } else if (rx.length(i) == 0) {
-          counters.drop(LoopDrop.EMPTY, 1);
-        } else {
-          received.accept(i);
-        }
-      }
-      counters.received(n, bytes);
       hold.received(System.nanoTime());
-      if (received.size > 0) {
+      Datagrams received = port.received();
+      if (received.size() > 0) {
         try {
           datagramHandler.onDatagrams(received, this);
         } catch (RuntimeException e) {
           handlerError(e);
-          counters.drop(LoopDrop.HANDLER_ERROR, received.size);
+          counters.drop(LoopDrop.HANDLER_ERROR, received.size());
         }
       }
       flush();
-      if (n < rx.capacity()) {
+      if (n < port.capacity()) {
         return;
       }
     }
@@ -217,37 +202,7 @@ final class Worker implements Runnable, LoopContext {
     if (tunOutput != null) {
       tunOutput.flush();
     }
-    int queued = tx.size();
-    if (queued == 0) {
-      return;
-    }
-    int segmentedSends = 0;
-    int segmentedDatagrams = 0;
-    for (int m = 0; m < tx.messageCount(); m++) {
-      int datagrams = tx.messageDatagrams(m);
-      if (datagrams > 1) {
-        segmentedSends++;
-        segmentedDatagrams += datagrams;
-      }
-    }
-    int skipped = socket.send(tx);
-    if (segmentedSends > 0) {
-      counters.segmentedSends(segmentedSends, segmentedDatagrams);
-      if (socket.segmentationRefused() != 0 && !segmentationRefusalLogged) {
-        segmentationRefusalLogged = true;
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "worker "
-                + index
-                + ": the kernel refused UDP segmentation ("
-                + socket.segmentationRefusal()
-                + "); sending one datagram per message from now on, none lost");
-      }
-    }
-    counters.sent(queued - skipped, tx.lastSentBytes());
-    if (skipped > 0) {
-      counters.drop(LoopDrop.SEND_FAILED, skipped);
-    }
+    port.flush();
   }
 
   @Override
@@ -262,15 +217,15 @@ final class Worker implements Runnable, LoopContext {
 
   @Override
   public void send(Path path, ByteBuffer payload) {
-    if (!(path instanceof UdpPath udp) || payload.remaining() > tx.bufferSize()) {
+    if (!(path instanceof UdpPath udp)) {
       counters.drop(LoopDrop.SEND_FAILED, 1);
       return;
     }
-    if (tx.isFull()) {
-      flush();
+    if (port.sendBatchFull()) {
+      flush(); // TUN output too, as after a handler call
     }
     boolean pinSource = config.replyFromReceivedAddress() && udp.local() != null;
-    tx.add(udp.remote(), pinSource ? udp.local() : null, pinSource ? udp.ifindex() : 0, payload);
+    port.send(udp, pinSource ? udp.local() : null, pinSource ? udp.ifindex() : 0, payload);
   }
 
   @Override
@@ -302,7 +257,7 @@ final class Worker implements Runnable, LoopContext {
 
   /** Why the kernel refused this worker's UDP GSO sends, or null if it never did. */
   String segmentationRefusal() {
-    return socket.segmentationRefusal();
+    return port.segmentationRefusal();
   }
 
   void wake() throws NativeIoException {
@@ -317,7 +272,7 @@ final class Worker implements Runnable, LoopContext {
   /** Closes what this worker owns; called after its thread has ended. */
   List<Exception> close() {
     List<Exception> errors = new ArrayList<>();
-    for (AutoCloseable c : new AutoCloseable[] {tunOutput, socket, tun, epoll, wake, rx, tx}) {
+    for (AutoCloseable c : new AutoCloseable[] {tunOutput, port, tun, epoll, wake}) {
       if (c == null) {
         continue;
       }
@@ -328,47 +283,6 @@ final class Worker implements Runnable, LoopContext {
       }
     }
     return errors;
-  }
-
-  /** The accepted datagrams of the last receive, without copying them. */
-  private final class ReceivedView implements Datagrams {
-    private final int[] accepted;
-    private int size;
-
-    ReceivedView(int capacity) {
-      accepted = new int[capacity];
-    }
-
-    void reset() {
-      size = 0;
-    }
-
-    void accept(int i) {
-      accepted[size++] = i;
-    }
-
-    @Override
-    public int size() {
-      return size;
-    }
-
-    @Override
-    public ByteBuffer payload(int i) {
-      return rx.payload(slot(i));
-    }
-
-    @Override
-    public Path path(int i) {
-      int s = slot(i);
-      return new UdpPath(rx.remoteAddress(s), rx.localAddress(s), rx.ifindex(s));
-    }
-
-    private int slot(int i) {
-      if (i < 0 || i >= size) {
-        throw new IndexOutOfBoundsException("datagram " + i + " of " + size);
-      }
-      return accepted[i];
-    }
   }
 
   /**

@@ -10,6 +10,11 @@
  * dev.braid.agent.engine.LoopTimer}, answering through a {@link
  * dev.braid.agent.engine.LoopContext}; {@link dev.braid.agent.engine.Loops} wakes a loop for
  * hand-offs. Tests implement those interfaces in memory to drive handlers without a kernel. The
- * {@link dev.braid.agent.engine.SessionTable} is the only structure workers share.
+ * parts are meant to be put together again: a {@link dev.braid.agent.engine.UdpPort} is one socket
+ * with its batches (a loop with one per uplink sends each {@link dev.braid.agent.engine.UdpPath}
+ * through the port of its local address), {@code TunOutput} a loop's TUN writer, {@link
+ * dev.braid.agent.engine.ReceiveHold} and {@link dev.braid.agent.engine.LoopCounters} its receive
+ * moderation and counters. The {@link dev.braid.agent.engine.SessionTable} is the only structure
+ * workers share.
  */
 package dev.braid.agent.engine;
