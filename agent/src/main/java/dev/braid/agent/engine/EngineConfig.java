@@ -74,7 +74,11 @@ public record EngineConfig(
     return new Builder();
   }
 
-  /** Builder with the defaults used in production. */
+  /**
+   * Builder with the engine's own defaults (what tests and benchmarks run with); the agent sets
+   * every setting it has a config field for from its config, whose defaults live in the crds
+   * module's {@code AgentDefaults}.
+   */
   public static final class Builder {
     private InetAddress bindAddress;
     private int port;
