@@ -79,8 +79,9 @@ public final class ControlPlane implements AutoCloseable {
     StatusPublisher publisher =
         client == null
             ? null
-            : new StatusPublisher(client, Duration.ofSeconds(config.control.statusIntervalSeconds));
-    int port = httpPort != null ? httpPort : config.control.httpPort;
+            : new StatusPublisher(
+                client, Duration.ofSeconds(config.control().statusIntervalSeconds()));
+    int port = httpPort != null ? httpPort : config.control().httpPort();
     HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
     ControlPlane plane =
         new ControlPlane(reloader, dataPlane, publisher, List.copyOf(addresses), clock, http);

@@ -173,11 +173,11 @@ public final class AgentDaemonSet {
 
   private static List<ContainerPort> ports(AgentConfig config) {
     List<ContainerPort> ports = new ArrayList<>();
-    for (Transport t : config.listen.transports) {
+    for (Transport t : config.listen().transports()) {
       ports.add(
           new ContainerPortBuilder()
               .withName(t == Transport.UDP ? "vpn-udp" : "vpn-tcp")
-              .withContainerPort(config.listen.port)
+              .withContainerPort(config.listen().port())
               .withProtocol(t.name())
               .build());
     }

@@ -1,5 +1,7 @@
 package dev.braid.operator.model;
 
+import dev.braid.api.config.AgentDefaults;
+
 /** Where the agent container finds its config and PKI; shared by the DaemonSet and the config. */
 public final class AgentPaths {
   /** Mount point of the ConfigMap. */
@@ -9,7 +11,7 @@ public final class AgentPaths {
   public static final String TLS_DIR = "/etc/braid/tls";
 
   /** Port of the agent's health and metrics endpoint on the node. */
-  public static final int HTTP_PORT = 9464;
+  public static final int HTTP_PORT = AgentDefaults.HTTP_PORT;
 
   private AgentPaths() {}
 

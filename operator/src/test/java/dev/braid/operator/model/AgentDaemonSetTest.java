@@ -79,9 +79,9 @@ class AgentDaemonSetTest {
     g.getMetadata().setUid("u");
     AgentConfig parsed =
         AgentConfigParser.parse(AgentConfigRenderer.renderYaml(g, java.util.List.of()), "test");
-    assertThat(parsed.tls.caFile).isEqualTo("/etc/braid/tls/ca.crt");
-    assertThat(parsed.tls.crlFile).isEqualTo("/etc/braid/tls/crl.pem");
-    assertThat(parsed.ciphers).isEqualTo(AgentConfigRenderer.DEFAULT_CIPHERS);
-    assertThat(parsed.gateway.uid).isEqualTo("u");
+    assertThat(parsed.tls().caFile()).isEqualTo("/etc/braid/tls/ca.crt");
+    assertThat(parsed.tls().crlFile()).isEqualTo("/etc/braid/tls/crl.pem");
+    assertThat(parsed.ciphers()).isEqualTo(AgentConfigRenderer.DEFAULT_CIPHERS);
+    assertThat(parsed.gateway().uid()).isEqualTo("u");
   }
 }

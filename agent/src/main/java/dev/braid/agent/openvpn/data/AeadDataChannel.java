@@ -1,6 +1,6 @@
 package dev.braid.agent.openvpn.data;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.replay.ReplayWindow;
 import dev.braid.agent.openvpn.wire.DataV2Header;
 import dev.braid.agent.openvpn.wire.Decoded;
@@ -23,7 +23,7 @@ public final class AeadDataChannel {
   public static final int TAG = 16;
   public static final int OVERHEAD = DataV2Header.SIZE + 4 + TAG;
 
-  private final DataCipher cipher;
+  private final AeadCipher cipher;
   private final SecretKeySpec encryptKey;
   private final byte[] encryptIv;
   private final SecretKeySpec decryptKey;
@@ -48,7 +48,7 @@ public final class AeadDataChannel {
 
   /** A data channel with OpenVPN's default 64-packet replay window. */
   public AeadDataChannel(
-      DataCipher cipher,
+      AeadCipher cipher,
       byte[] encryptKey,
       byte[] encryptImplicitIv,
       byte[] decryptKey,
@@ -82,7 +82,7 @@ public final class AeadDataChannel {
       int replayWindow) {
     this.replay = ReplayWindow.ofSize(replayWindow);
     this.cipher = cipher;
-    String alg = cipher == DataCipher.CHACHA20_POLY1305 ? "ChaCha20" : "AES";
+    String alg = cipher == AeadCipher.CHACHA20_POLY1305 ? "ChaCha20" : "AES";
     this.encryptKey = new SecretKeySpec(encryptKey, alg);
     this.encryptIv = encryptImplicitIv.clone();
     this.decryptKey = new SecretKeySpec(decryptKey, alg);
@@ -163,13 +163,13 @@ public final class AeadDataChannel {
   }
 
   private String transformation() {
-    return cipher == DataCipher.CHACHA20_POLY1305 ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding";
+    return cipher == AeadCipher.CHACHA20_POLY1305 ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding";
   }
 
   private AlgorithmParameterSpec params(int pid, byte[] implicitIv) {
     putInt(iv, 0, pid); // the spec copies it
     System.arraycopy(implicitIv, 0, iv, 4, 8);
-    return cipher == DataCipher.CHACHA20_POLY1305
+    return cipher == AeadCipher.CHACHA20_POLY1305
         ? new IvParameterSpec(iv)
         : new GCMParameterSpec(TAG * 8, iv);
   }

@@ -21,7 +21,7 @@ import java.util.List;
  * <p>Sends use MSG_NOSIGNAL: a write to a reset connection returns {@code -EPIPE} instead of
  * raising SIGPIPE.
  */
-public final class TcpConnection implements AutoCloseable {
+public final class TcpSocket implements AutoCloseable {
   /** Scratch size for heap buffers; direct buffers are passed to the kernel as they are. */
   private static final int SCRATCH = 64 * 1024;
 
@@ -36,7 +36,7 @@ public final class TcpConnection implements AutoCloseable {
   private final Arena arena = Arena.ofShared();
   private final MemorySegment scratch;
 
-  private TcpConnection(
+  private TcpSocket(
       FileDescriptor fd,
       InetSocketAddress localAddress,
       InetSocketAddress remoteAddress,
@@ -51,7 +51,7 @@ public final class TcpConnection implements AutoCloseable {
   }
 
   /** Wraps an accepted descriptor: reads both addresses, applies {@code options}. */
-  static TcpConnection adopt(int raw, TcpOptions options, String origin) throws NativeIoException {
+  static TcpSocket adopt(int raw, TcpOptions options, String origin) throws NativeIoException {
     FileDescriptor fd = new FileDescriptor(raw, "TCP connection from " + origin);
     try {
       return create(fd, options);
@@ -61,21 +61,20 @@ public final class TcpConnection implements AutoCloseable {
     }
   }
 
-  private static TcpConnection create(FileDescriptor fd, TcpOptions options)
-      throws NativeIoException {
+  private static TcpSocket create(FileDescriptor fd, TcpOptions options) throws NativeIoException {
     int raw = fd.intValue();
     InetSocketAddress local = address(raw, true);
     InetSocketAddress remote = address(raw, false);
     boolean mptcp = isMptcp(raw);
     List<String> unapplied = applyOptions(raw, options, mptcp, local + " <-> " + remote);
-    return new TcpConnection(fd, local, remote, mptcp, unapplied);
+    return new TcpSocket(fd, local, remote, mptcp, unapplied);
   }
 
   /**
    * Connects to {@code remote} (blocking up to {@code timeout}), over MPTCP when {@code useMptcp},
    * and returns a non-blocking connection. For clients and tests; the gateway only accepts.
    */
-  public static TcpConnection connect(
+  public static TcpSocket connect(
       InetSocketAddress remote, boolean useMptcp, TcpOptions options, Duration timeout)
       throws NativeIoException {
     int family = remote.getAddress() instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;

@@ -4,12 +4,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The counters of one loop: a worker, or the TCP gateway's loop (whose "datagrams" are OpenVPN
- * packets framed on TCP streams). Only the loop's thread writes them (no atomic read-modify-write
- * on the packet path); any thread may read them at any time with opaque loads and sees values at
- * most a moment old.
+ * The counters of one loop: a worker, or the TCP loop (whose "datagrams" are OpenVPN packets framed
+ * on TCP streams). Only the loop's thread writes them (no atomic read-modify-write on the packet
+ * path); any thread may read them at any time with opaque loads and sees values at most a moment
+ * old.
  */
-public final class WorkerCounters {
+public final class LoopCounters {
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
   /** Padding so that two workers' counters never share a cache line. */
@@ -29,12 +29,12 @@ public final class WorkerCounters {
   private static final int SEGMENTED_SENDS = PAD + 11;
   private static final int SEGMENTED_DATAGRAMS = PAD + 12;
   private static final int DROPS = PAD + 13;
-  private static final DropReason[] REASONS = DropReason.values();
+  private static final LoopDrop[] REASONS = LoopDrop.values();
 
   private final int worker;
   private final long[] slots = new long[DROPS + REASONS.length + PAD];
 
-  public WorkerCounters(int worker) {
+  public LoopCounters(int worker) {
     this.worker = worker;
   }
 
@@ -87,7 +87,7 @@ public final class WorkerCounters {
 
   /**
    * Where a {@link TunOutput} of this loop counts: written packets, and refused ones as {@link
-   * DropReason#TUN_WRITE_FAILED}.
+   * LoopDrop#TUN_WRITE_FAILED}.
    */
   public TunOutput.Counts tunCounts() {
     return new TunOutput.Counts() {
@@ -98,13 +98,13 @@ public final class WorkerCounters {
 
       @Override
       public void failed(int packets) {
-        drop(DropReason.TUN_WRITE_FAILED, packets);
+        drop(LoopDrop.TUN_WRITE_FAILED, packets);
       }
     };
   }
 
-  /** Counts {@code count} drops for {@code reason}; called by the worker thread only. */
-  public void drop(DropReason reason, int count) {
+  /** Counts {@code count} drops for {@code reason}; called by the loop thread only. */
+  public void drop(LoopDrop reason, int count) {
     add(DROPS + reason.ordinal(), count);
   }
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class StaticKeyTest {
+class StaticKeyFileTest {
   @Test
   void generatedKeyHasTheOpenVpnV1Layout() {
-    String key = StaticKey.generate();
+    String key = StaticKeyFile.generate();
     var lines = key.lines().toList();
 
     assertThat(lines.getFirst()).isEqualTo("-----BEGIN OpenVPN Static key V1-----");
@@ -15,15 +15,15 @@ class StaticKeyTest {
     assertThat(lines.subList(1, lines.size() - 1))
         .hasSize(16)
         .allMatch(l -> l.matches("[0-9a-f]{32}"));
-    assertThat(StaticKey.isValid(key)).isTrue();
-    assertThat(StaticKey.generate()).isNotEqualTo(key);
+    assertThat(StaticKeyFile.isValid(key)).isTrue();
+    assertThat(StaticKeyFile.generate()).isNotEqualTo(key);
   }
 
   @Test
   void truncatedKeyIsInvalid() {
-    String key = StaticKey.generate();
+    String key = StaticKeyFile.generate();
     String truncated = key.replaceFirst("\\n[0-9a-f]{32}\\n", "\n");
-    assertThat(StaticKey.isValid(truncated)).isFalse();
-    assertThat(StaticKey.isValid(null)).isFalse();
+    assertThat(StaticKeyFile.isValid(truncated)).isFalse();
+    assertThat(StaticKeyFile.isValid(null)).isFalse();
   }
 }

@@ -1,5 +1,6 @@
-package dev.braid.agent.openvpn.wire;
+package dev.braid.agent.transport.tcp;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,10 +11,15 @@ import java.util.List;
  * the connection (the stream cannot be resynchronised), reported once via {@link #error()}.
  */
 public final class TcpFramer {
+  /**
+   * OpenVPN's largest control or data packet over TCP comfortably fits; larger lengths are garbage.
+   */
+  public static final int MAX_OPENVPN_PACKET = 2048;
+
   private final int maxPacket;
   private final byte[] buffer;
   private int filled;
-  private DropReason error;
+  private String error;
 
   /**
    * @param maxPacket largest acceptable packet (at most 65535)
@@ -28,13 +34,17 @@ public final class TcpFramer {
 
   /** Prefixes {@code packet} with its length. */
   public static byte[] frame(byte[] packet) {
-    if (packet.length < 1 || packet.length > 0xFFFF) {
-      throw new IllegalArgumentException("packet length must be 1..65535: " + packet.length);
+    return frame(ByteBuffer.wrap(packet)).array();
+  }
+
+  /** A heap buffer holding {@code packet}'s remaining bytes prefixed with their length. */
+  public static ByteBuffer frame(ByteBuffer packet) {
+    int length = packet.remaining();
+    if (length < 1 || length > 0xFFFF) {
+      throw new IllegalArgumentException("packet length must be 1..65535: " + length);
     }
-    byte[] out = new byte[packet.length + 2];
-    out[0] = (byte) (packet.length >>> 8);
-    out[1] = (byte) packet.length;
-    System.arraycopy(packet, 0, out, 2, packet.length);
+    ByteBuffer out = ByteBuffer.allocate(length + 2);
+    out.putShort((short) length).put(packet.duplicate()).flip();
     return out;
   }
 
@@ -54,9 +64,10 @@ public final class TcpFramer {
       if (filled == 2) {
         int length = frameLength();
         if (length == 0) {
-          error = DropReason.TCP_LENGTH_ZERO;
+          error = "TCP_LENGTH_ZERO: a packet length of 0";
         } else if (length > maxPacket) {
-          error = DropReason.TCP_LENGTH_TOO_LARGE;
+          error =
+              "TCP_LENGTH_TOO_LARGE: a packet length of " + length + " (at most " + maxPacket + ")";
         }
       } else if (filled > 2 && filled == 2 + frameLength()) {
         packets.add(Arrays.copyOfRange(buffer, 2, filled));
@@ -71,7 +82,7 @@ public final class TcpFramer {
   }
 
   /** Why the stream became unusable, or null. */
-  public DropReason error() {
+  public String error() {
     return error;
   }
 }

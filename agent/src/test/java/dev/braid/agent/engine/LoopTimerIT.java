@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * A worker runs its timer when the deadline it returned has passed, with no I/O at all, and when
  * another thread wakes it; without a deadline it sleeps until woken.
  */
-class WorkerTimerIT {
+class LoopTimerIT {
   @Test
   void deadlinesAndWakeUpsRunTheTimerOnTheWorkerThread() throws Exception {
     CountDownLatch fiveTicks = new CountDownLatch(5);
@@ -31,13 +31,13 @@ class WorkerTimerIT {
             }
 
             @Override
-            public WorkerTimer timer(int worker) {
+            public LoopTimer timer(int worker) {
               return (context, now) -> {
                 if (!Thread.currentThread().getName().equals("braid-worker-" + worker)) {
                   foreignThreadCalls.incrementAndGet();
                 }
                 if (worker != 0) {
-                  return WorkerTimer.NONE;
+                  return LoopTimer.NONE;
                 }
                 int n = calls.incrementAndGet();
                 fiveTicks.countDown();
@@ -48,7 +48,7 @@ class WorkerTimerIT {
                   wokenAt.set(n);
                   woken.countDown();
                 }
-                return WorkerTimer.NONE; // sleep until woken
+                return LoopTimer.NONE; // sleep until woken
               };
             }
           };

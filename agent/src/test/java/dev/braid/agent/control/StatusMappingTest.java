@@ -1,18 +1,19 @@
-package dev.braid.agent.runtime;
+package dev.braid.agent.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.agent.control.DataPlaneStatus;
-import dev.braid.agent.engine.WorkerCounters;
+import dev.braid.agent.engine.LoopCounters;
 import dev.braid.agent.gateway.PathView;
 import dev.braid.agent.gateway.SessionView;
+import dev.braid.agent.nativeio.TcpListener;
+import dev.braid.api.v1alpha1.Capability;
 import dev.braid.api.v1alpha1.SessionStatus;
 import dev.braid.api.v1alpha1.Transport;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How a session the gateway publishes becomes an entry of the VPNGatewayNode's session list. */
-class GatewayDataPlaneStatusTest {
+/** How what the data plane publishes becomes the VPNGatewayNode's status and the metrics. */
+class StatusMappingTest {
   @Test
   void sessionEntryNamesTheClientItsCipherAndSinceWhenSoTheOperatorCanMatchItsVpnClient() {
     SessionView view =
@@ -33,7 +34,7 @@ class GatewayDataPlaneStatusTest {
             200,
             3);
 
-    SessionStatus s = GatewayDataPlane.status(view);
+    SessionStatus s = StatusMapping.status(view);
 
     assertThat(s.commonName).isEqualTo("alice");
     assertThat(s.peerId).isEqualTo(7);
@@ -54,20 +55,36 @@ class GatewayDataPlaneStatusTest {
     SessionView view =
         new SessionView(0, "TCP", 1, "10.8.0.3", null, null, null, 0, true, List.of(), 0, 0, 0);
 
-    assertThat(GatewayDataPlane.status(view).since).isNull();
+    assertThat(StatusMapping.status(view).since).isNull();
   }
 
   @Test
   void tcpLoopCountersBecomeTheTcpTrafficOfTheMetrics() {
-    WorkerCounters loop = new WorkerCounters(2);
+    LoopCounters loop = new LoopCounters(2);
     loop.received(7, 700);
     loop.sent(5, 500);
     loop.tunCounts().written(3, 300);
     loop.held();
 
-    DataPlaneStatus.Traffic t = GatewayDataPlane.traffic("tcp", loop.snapshot());
+    DataPlaneStatus.Traffic t = StatusMapping.traffic("tcp", loop.snapshot());
 
     assertThat(t)
         .isEqualTo(new DataPlaneStatus.Traffic("tcp", 7, 700, 5, 500, 0, 0, 3, 300, 0, 0, 1, 0, 0));
+  }
+
+  @Test
+  void mptcpListenerIsAnAvailableCapability() {
+    Capability c = StatusMapping.mptcp(new TcpListener.Protocol(true, null));
+    assertThat(c.available).isTrue();
+    assertThat(c.reason).isEmpty();
+  }
+
+  @Test
+  void mptcpFallbackCarriesItsReason() {
+    Capability c =
+        StatusMapping.mptcp(
+            new TcpListener.Protocol(false, "net.mptcp.enabled=0 in this network namespace"));
+    assertThat(c.available).isFalse();
+    assertThat(c.reason).isEqualTo("net.mptcp.enabled=0 in this network namespace");
   }
 }

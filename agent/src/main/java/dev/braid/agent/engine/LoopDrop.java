@@ -1,7 +1,7 @@
 package dev.braid.agent.engine;
 
 /** Why a worker dropped a datagram or packet; each has its own counter. */
-public enum DropReason {
+public enum LoopDrop {
   /** Datagram longer than the receive buffer (cut by the kernel, MSG_TRUNC). */
   OVERSIZED,
   /** Empty datagram. */

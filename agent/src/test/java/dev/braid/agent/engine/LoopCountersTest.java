@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class WorkerCountersTest {
+class LoopCountersTest {
   @Test
   void countsAreVisibleFromAnotherThread() throws Exception {
-    WorkerCounters counters = new WorkerCounters(5);
+    LoopCounters counters = new LoopCounters(5);
     Thread writer =
         Thread.ofPlatform()
             .start(
                 () -> {
                   for (int i = 0; i < 10_000; i++) {
                     counters.received(2, 300);
-                    counters.drop(DropReason.MALFORMED, 1);
+                    counters.drop(LoopDrop.MALFORMED, 1);
                   }
                   counters.sent(3, 90);
                   counters.tunRead(4, 400);
@@ -42,13 +42,13 @@ class WorkerCountersTest {
     assertThat(s.receiveHolds()).isEqualTo(1);
     assertThat(s.drops()).isEqualTo(10_001);
     assertThat(s.dropMap())
-        .isEqualTo(Map.of(DropReason.MALFORMED, 10_000L, DropReason.TUN_WRITE_FAILED, 1L));
+        .isEqualTo(Map.of(LoopDrop.MALFORMED, 10_000L, LoopDrop.TUN_WRITE_FAILED, 1L));
   }
 
   @Test
   void loopsAddUpCounterByCounterAndDropByDrop() {
-    WorkerCounters a = new WorkerCounters(0);
-    WorkerCounters b = new WorkerCounters(1);
+    LoopCounters a = new LoopCounters(0);
+    LoopCounters b = new LoopCounters(1);
     a.received(2, 200);
     b.received(3, 300);
     a.sent(1, 10);
@@ -59,9 +59,9 @@ class WorkerCountersTest {
     b.segmentedSends(1, 40);
     a.held();
     b.held();
-    a.drop(DropReason.NO_ROUTE, 2);
-    b.drop(DropReason.NO_ROUTE, 3);
-    b.drop(DropReason.HANDOFF_FULL, 1);
+    a.drop(LoopDrop.NO_ROUTE, 2);
+    b.drop(LoopDrop.NO_ROUTE, 3);
+    b.drop(LoopDrop.HANDOFF_FULL, 1);
 
     CounterSnapshot sum = CounterSnapshot.sum(List.of(a.snapshot(), b.snapshot()));
 
@@ -74,7 +74,6 @@ class WorkerCountersTest {
     assertThat(sum.udpSegmentedSends()).isEqualTo(3);
     assertThat(sum.udpSegmentedDatagrams()).isEqualTo(120);
     assertThat(sum.receiveHolds()).isEqualTo(2);
-    assertThat(sum.dropMap())
-        .isEqualTo(Map.of(DropReason.NO_ROUTE, 5L, DropReason.HANDOFF_FULL, 1L));
+    assertThat(sum.dropMap()).isEqualTo(Map.of(LoopDrop.NO_ROUTE, 5L, LoopDrop.HANDOFF_FULL, 1L));
   }
 }

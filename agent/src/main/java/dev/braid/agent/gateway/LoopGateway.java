@@ -2,12 +2,12 @@ package dev.braid.agent.gateway;
 
 import dev.braid.agent.engine.DatagramHandler;
 import dev.braid.agent.engine.Datagrams;
-import dev.braid.agent.engine.DropReason;
+import dev.braid.agent.engine.LoopContext;
+import dev.braid.agent.engine.LoopDrop;
+import dev.braid.agent.engine.LoopTimer;
 import dev.braid.agent.engine.Path;
 import dev.braid.agent.engine.TunHandler;
 import dev.braid.agent.engine.TunPackets;
-import dev.braid.agent.engine.WorkerContext;
-import dev.braid.agent.engine.WorkerTimer;
 import dev.braid.agent.openvpn.session.Output;
 import dev.braid.agent.openvpn.session.ServerSessions;
 import dev.braid.agent.openvpn.session.Session;
@@ -15,12 +15,14 @@ import dev.braid.agent.openvpn.session.SessionEvent;
 import java.nio.ByteBuffer;
 
 /**
- * The gateway on one worker: its session table, its timer and its TUN traffic. Only this worker's
- * thread touches it, except {@link #handoff} (other loops offer) and the published status (any
- * thread reads).
+ * The gateway on one loop (a UDP worker or the TCP loop): its session table, its timer and its TUN
+ * traffic. Only this loop's thread touches it, except {@link #handoff} (other loops offer) and the
+ * published status (any thread reads).
  */
-final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
+final class LoopGateway implements DatagramHandler, TunHandler, LoopTimer {
   private final int index;
+  private final String transport;
+  private final String loopName;
   private final Gateway gateway;
   private final ServerSessions<Path> sessions;
   private final HandoffQueue<Handed> handoff;
@@ -32,12 +34,25 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
   private long nextPoll;
   private long seenReplacements;
 
-  WorkerGateway(int index, Gateway gateway, ServerSessions<Path> sessions, int handoffCapacity) {
+  /**
+   * @param index the loop's index (the worker count for the TCP loop)
+   * @param transport {@code UDP} or {@code TCP}, as status names it
+   * @param loopName how log lines name the loop
+   */
+  LoopGateway(
+      int index,
+      String transport,
+      String loopName,
+      Gateway gateway,
+      ServerSessions<Path> sessions,
+      int handoffCapacity) {
     this.index = index;
+    this.transport = transport;
+    this.loopName = loopName;
     this.gateway = gateway;
     this.sessions = sessions;
     this.handoff = new HandoffQueue<>(handoffCapacity);
-    this.ledger = new SessionLedger(index, "worker " + index, gateway);
+    this.ledger = new SessionLedger(index, loopName, gateway);
     this.wakeOwner = new boolean[gateway.workerCount() + 1];
   }
 
@@ -50,7 +65,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
   }
 
   @Override
-  public void onDatagrams(Datagrams datagrams, WorkerContext context) {
+  public void onDatagrams(Datagrams datagrams, LoopContext context) {
     long now = System.nanoTime();
     for (int i = 0; i < datagrams.size(); i++) {
       ByteBuffer payload = datagrams.payload(i);
@@ -62,14 +77,14 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
   }
 
   @Override
-  public void onTunPackets(TunPackets packets, WorkerContext context) {
+  public void onTunPackets(TunPackets packets, LoopContext context) {
     long now = System.nanoTime();
     for (int i = 0; i < packets.size(); i++) {
       ByteBuffer packet = packets.packet(i);
       TunnelAddress destination = TunnelAddress.destinationOf(packet);
       Route route = destination == null ? null : gateway.routes().get(destination);
       if (route == null) {
-        context.drop(DropReason.NO_ROUTE, 1);
+        context.drop(LoopDrop.NO_ROUTE, 1);
         continue;
       }
       byte[] copy = new byte[packet.remaining()];
@@ -79,7 +94,7 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
       } else if (gateway.handoffTo(route.owner()).offer(new Handed(route.peerId(), copy))) {
         wakeOwner[route.owner()] = true;
       } else {
-        context.drop(DropReason.HANDOFF_FULL, 1);
+        context.drop(LoopDrop.HANDOFF_FULL, 1);
       }
     }
     drain(context);
@@ -92,16 +107,12 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
   }
 
   @Override
-  public long onTimer(WorkerContext context, long now) {
-    sessions.refresh(now, out); // a config reload wakes every worker to adopt it here
+  public long onTimer(LoopContext context, long now) {
+    sessions.refresh(now, out); // a config reload wakes every loop to adopt it here
     seenReplacements = gateway.duplicates().closeDisplaced(sessions, seenReplacements, now, out);
     Handed h;
     while ((h = handoff.poll()) != null) {
-      if (h.isForTun()) {
-        context.writeTun(ByteBuffer.wrap(h.packet()));
-      } else {
-        deliver(h.peerId(), h.packet(), now, context);
-      }
+      deliver(h.peerId(), h.packet(), now, context);
     }
     if (now - nextPoll >= 0) {
       sessions.poll(now, out);
@@ -110,28 +121,28 @@ final class WorkerGateway implements DatagramHandler, TunHandler, WorkerTimer {
     long publishAt =
         publisher.publishIfDue(
             now,
-            () -> ledger.views(sessions.sessions(), "UDP", p -> PathView.udp(p, gateway.port())),
+            () -> ledger.views(sessions.sessions(), transport, p -> PathView.of(p, gateway.port())),
             out,
             ledger,
             sessions.revokedSessions(),
             sessions.controlCounters(),
-            "worker " + index);
+            loopName);
     long wake = sessions.nextWakeupNanos();
     nextPoll = wake == Long.MAX_VALUE ? publishAt : wake;
     return Math.min(nextPoll, publishAt);
   }
 
-  private void deliver(int peerId, byte[] packet, long now, WorkerContext context) {
+  private void deliver(int peerId, byte[] packet, long now, LoopContext context) {
     Session<Path> s = sessions.byPeerId(peerId);
     if (s == null || !s.sendToClient(packet, now, out)) {
-      context.drop(DropReason.NO_ROUTE, 1);
+      context.drop(LoopDrop.NO_ROUTE, 1);
       return;
     }
     ledger.toClient(peerId, packet.length);
   }
 
   /** Sends what the sessions produced and acts on their events. */
-  private void drain(WorkerContext context) {
+  private void drain(LoopContext context) {
     for (Output.Datagram<Path> d : out.datagrams()) {
       context.send(d.path(), ByteBuffer.wrap(d.bytes()));
     }

@@ -15,7 +15,7 @@ import java.util.Map;
  * Probes, in the calling thread's network namespace, which kernel features the data plane can use
  * and, for each one that it cannot, why not.
  */
-public final class KernelCapabilities {
+public final class KernelProbe {
   /** Kernel features the data plane uses or may use. */
   public enum Feature {
     SO_REUSEPORT,
@@ -28,15 +28,15 @@ public final class KernelCapabilities {
   }
 
   /** Whether one feature is available, and the reason when it is not. */
-  public record Capability(Feature feature, boolean available, String reason) {}
+  public record Finding(Feature feature, boolean available, String reason) {}
 
   private static final int IFF_MULTI_QUEUE = 0x0100;
 
-  private KernelCapabilities() {}
+  private KernelProbe() {}
 
   /** Probes every feature; never throws. */
-  public static Map<Feature, Capability> probe() {
-    Map<Feature, Capability> result = new EnumMap<>(Feature.class);
+  public static Map<Feature, Finding> probe() {
+    Map<Feature, Finding> result = new EnumMap<>(Feature.class);
     for (Feature feature : Feature.values()) {
       String reason;
       try {
@@ -44,7 +44,7 @@ public final class KernelCapabilities {
       } catch (IOException | RuntimeException e) {
         reason = e.getMessage();
       }
-      result.put(feature, new Capability(feature, reason == null, reason));
+      result.put(feature, new Finding(feature, reason == null, reason));
     }
     return result;
   }

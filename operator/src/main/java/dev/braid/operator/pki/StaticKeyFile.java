@@ -8,14 +8,14 @@ import java.util.regex.Pattern;
  * OpenVPN static key V1 text, the format of {@code --tls-crypt} and {@code --tls-auth} keys: 256
  * random bytes as hex, 16 bytes per line, between BEGIN/END markers.
  */
-public final class StaticKey {
+public final class StaticKeyFile {
   private static final String BEGIN = "-----BEGIN OpenVPN Static key V1-----";
   private static final String END = "-----END OpenVPN Static key V1-----";
   private static final Pattern BODY_LINE = Pattern.compile("^[0-9a-f]{32}$");
   private static final int BYTES = 256;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private StaticKey() {}
+  private StaticKeyFile() {}
 
   /** A fresh random key. */
   public static String generate() {
