@@ -72,7 +72,7 @@ public final class AeadDataChannel {
    * that is slower by d seconds at r packets per second delivers ids about d * r behind.
    */
   public AeadDataChannel(
-      DataCipher cipher,
+      AeadCipher cipher,
       byte[] encryptKey,
       byte[] encryptImplicitIv,
       byte[] decryptKey,

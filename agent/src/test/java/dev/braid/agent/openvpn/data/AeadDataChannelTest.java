@@ -75,7 +75,7 @@ class AeadDataChannelTest {
   @Test
   void multipathWindowAcceptsLatePacketsAndReportsPacketIds() {
     DataKeyMaterial m = material();
-    DataCipher c = DataCipher.AES_256_GCM;
+    AeadCipher c = AeadCipher.AES_256_GCM;
     AeadDataChannel wide =
         new AeadDataChannel(
             c,
