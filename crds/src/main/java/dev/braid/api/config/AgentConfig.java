@@ -31,6 +31,7 @@ import java.util.Map;
   "pools",
   "mtu",
   "routes",
+  "nat",
   "dns",
   "tls",
   "ciphers",
@@ -83,6 +84,13 @@ public class AgentConfig {
 
   /** Networks pushed to clients (CIDR). */
   public List<String> routes = new ArrayList<>();
+
+  /**
+   * Whether tunnel traffic leaving the node is masqueraded to the node's address on the outgoing
+   * interface (an nft table the agent owns and removes when it stops). Unset means true; false for
+   * routed setups. Applied live.
+   */
+  public Boolean nat;
 
   /** DNS pushed to clients. */
   public DnsSettings dns;

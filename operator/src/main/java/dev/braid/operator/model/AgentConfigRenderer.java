@@ -63,6 +63,7 @@ public final class AgentConfigRenderer {
     }
     c.mtu = spec.mtu == null ? 1500 : spec.mtu;
     c.routes = spec.routes == null ? new ArrayList<>() : List.copyOf(spec.routes);
+    c.nat = !Boolean.FALSE.equals(spec.nat);
     c.dns = spec.dns;
     c.tls = tls(spec);
     c.ciphers = ciphers(spec);
@@ -72,7 +73,7 @@ public final class AgentConfigRenderer {
     c.clientReceiveBuffer = spec.clientReceiveBuffer; // unset: the agent's default
     c.site = spec.site;
     c.multipath = spec.multipath;
-    c.control.httpPort = AgentPaths.HTTP_PORT;
+    c.control.httpPort = AgentPaths.controlPort(spec);
     return c;
   }
 

@@ -193,6 +193,18 @@ public final class GatewayStatusAggregator {
         reason = "AgentError";
       }
     }
+    if (reason.equals("AgentError")) {
+      // the agents' own reason (ControlPortInUse, NatFailed, ...) when they all give the same one
+      List<String> reasons =
+          o.nodes().stream()
+              .map(n -> agentReason(n, o.now()))
+              .filter(r -> r != null)
+              .distinct()
+              .toList();
+      if (reasons.size() == 1) {
+        reason = reasons.getFirst();
+      }
+    }
     for (GatewayNodeSummary n : s.nodes) {
       if (!n.missingCapabilities.isEmpty()) {
         issues.add("node " + n.node + " lacks " + String.join(", ", n.missingCapabilities));
@@ -210,6 +222,18 @@ public final class GatewayStatusAggregator {
         message,
         o.generation(),
         o.now());
+  }
+
+  /** The reason of a live agent's error, "AgentError" for another node error, null for none. */
+  private static String agentReason(VPNGatewayNode node, Instant now) {
+    VPNGatewayNodeStatus st = node.getStatus();
+    if (st == null || !fresh(st.heartbeat, now)) {
+      return "AgentError";
+    }
+    if (st.lastError == null || st.lastError.message == null) {
+      return null;
+    }
+    return st.lastError.reason == null ? "AgentError" : st.lastError.reason;
   }
 
   /** One node's summary; ready needs serving and a heartbeat younger than the timeout. */
