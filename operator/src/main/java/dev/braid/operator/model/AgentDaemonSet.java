@@ -26,8 +26,9 @@ import java.util.Map;
 /**
  * The agents' DaemonSet: host network with cluster DNS, NET_ADMIN and {@code /dev/net/tun}, the
  * runtime's default seccomp profile, the spec's placement and resources, readiness from the agent's
- * {@code /readyz} on the gateway's control port, a TUN device of the gateway's own, and a config
- * hash that rolls one node at a time when a setting that needs a restart changes.
+ * {@code /readyz} on the gateway's control port (no liveness probe, see below), a TUN device of the
+ * gateway's own, and a config hash that rolls one node at a time when a setting that needs a
+ * restart changes.
  */
 public final class AgentDaemonSet {
   /** Name of the agent container. */
@@ -91,7 +92,9 @@ public final class AgentDaemonSet {
         .withPorts(ports(config))
         .withResources(resources(spec))
         .withReadinessProbe(probe("/readyz", config.control.httpPort, 5, 2))
-        .withLivenessProbe(probe("/healthz", config.control.httpPort, 10, 6))
+        // No liveness probe: the agent exits by itself when a worker fails, and a probe on the
+        // control port would restart a serving agent over and over while another process holds
+        // that port (ControlPortInUse), which must show as Degraded, not as a crash loop.
         .withNewSecurityContext()
         .withNewCapabilities()
         .withAdd("NET_ADMIN")
