@@ -13,13 +13,14 @@ REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="$REPO/target/images"
 [[ "${1:-}" == "--out" ]] && OUT="$(realpath -m "$2")"
 SRC="$REPO/e2e/testimages"
+SELF="$(realpath "$0")"
 CACHE="${BRAID_CACHE:-$HOME/.cache/braid}/test-images"
 NAMES=(pause echo)
 
 step() { printf '[test images %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 fail() { echo "error: $*" >&2; exit 1; }
 
-hash="$( (cd "$SRC" && find . -type f | sort | xargs sha256sum; sha256sum <"$0") | sha256sum | cut -c1-16)"
+hash="$( (cd "$SRC" && find . -type f | sort | xargs sha256sum; sha256sum <"$SELF") | sha256sum | cut -c1-16)"
 cached="$CACHE/$hash"
 mkdir -p "$OUT"
 if [[ -f "$cached/braid-test-pause.oci.tar" && -f "$cached/braid-test-echo.oci.tar" ]]; then
