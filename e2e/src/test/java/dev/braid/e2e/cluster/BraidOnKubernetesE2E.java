@@ -467,7 +467,8 @@ class BraidOnKubernetesE2E {
     alice.close(); // SIGTERM: the client says goodbye
     awaitClient("alice", s -> Boolean.FALSE.equals(s.connected));
     long t = System.nanoTime();
-    cluster.kubectl("delete", "vpngateway", "--all", "-n", NS, "--wait=true");
+    // what the operator cleans up (certificates revoked through finalizers) goes while it runs
+    cluster.kubectl("delete", "vpnclients,vpngateways", "--all", "-n", NS, "--wait=true");
     await("agent pods gone")
         .atMost(TIMEOUT)
         .until(

@@ -157,7 +157,8 @@ public final class RealCluster implements AutoCloseable {
   public void removeBraid() {
     for (List<String> command :
         List.of(
-            List.of("delete", "vpngateways", "--all", "-A", "--wait=true", "--ignore-not-found"),
+            List.of(
+                "delete", "vpnclients,vpngateways", "--all", "-A", "--wait=true", "--ignore-not-found"),
             List.of("delete", "-k", "deploy/", "--wait=true", "--ignore-not-found"))) {
       try {
         kubectl(command.toArray(String[]::new));
