@@ -139,6 +139,13 @@ class BraidOnKubernetesE2E {
             .getStatus()
             .getPodIP();
     report("backend: Service %s, pod %s", serviceIp, podIp);
+    // kube-proxy programs the Service a moment after the pod is ready
+    await("Service reachable on the node")
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .until(
+            () -> cluster.onNode("curl", "-sf", "--max-time", "2", "http://" + serviceIp + "/"),
+            r -> r.startsWith("echo "));
   }
 
   @Test

@@ -158,7 +158,12 @@ public final class RealCluster implements AutoCloseable {
     for (List<String> command :
         List.of(
             List.of(
-                "delete", "vpnclients,vpngateways", "--all", "-A", "--wait=true", "--ignore-not-found"),
+                "delete",
+                "vpnclients,vpngateways",
+                "--all",
+                "-A",
+                "--wait=true",
+                "--ignore-not-found"),
             List.of("delete", "-k", "deploy/", "--wait=true", "--ignore-not-found"))) {
       try {
         kubectl(command.toArray(String[]::new));
