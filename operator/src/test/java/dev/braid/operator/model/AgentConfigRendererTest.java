@@ -54,6 +54,16 @@ class AgentConfigRendererTest {
   }
 
   @Test
+  void natIsOnUnlessTheSpecTurnsItOffAndIsAppliedLive() throws Exception {
+    AgentConfig on = AgentConfigParser.parse(AgentConfigRenderer.renderYaml(gw, List.of()), "cm");
+    assertThat(on.nat).isTrue();
+    gw.getSpec().nat = false;
+    AgentConfig off = AgentConfigParser.parse(AgentConfigRenderer.renderYaml(gw, List.of()), "cm");
+    assertThat(off.nat).isFalse();
+    assertThat(dev.braid.api.config.ReloadScope.needsRestart(on, off)).isFalse();
+  }
+
+  @Test
   void unsetKnobsRenderAsTheAgentDefaults() throws Exception {
     AgentConfig parsed =
         AgentConfigParser.parse(AgentConfigRenderer.renderYaml(gw, List.of()), "cm");
