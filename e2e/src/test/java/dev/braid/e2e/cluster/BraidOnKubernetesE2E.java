@@ -396,12 +396,18 @@ class BraidOnKubernetesE2E {
         "--server-side",
         "-f",
         write("annex.yaml", gateway("annex", 1196, "10.10.0.0/24", null)));
+    // (Degraded says "agent has not reported yet" for a moment after the pod starts)
     VPNGatewayStatus degraded =
-        await("VPNGateway annex Degraded")
+        await("VPNGateway annex Degraded by ControlPortInUse")
             .atMost(TIMEOUT)
             .until(
                 () -> gatewayStatus("annex"),
-                s -> s != null && Conditions.isTrue(s.conditions, VPNGatewayStatus.DEGRADED));
+                s ->
+                    s != null
+                        && Conditions.find(s.conditions, VPNGatewayStatus.DEGRADED)
+                            .filter(c -> "True".equals(c.getStatus()))
+                            .filter(c -> "ControlPortInUse".equals(c.getReason()))
+                            .isPresent());
     Condition reason =
         Conditions.find(degraded.conditions, VPNGatewayStatus.DEGRADED).orElseThrow();
     report("annex Degraded %s: %s", reason.getReason(), reason.getMessage());
