@@ -130,6 +130,15 @@ class GatewayStatusAggregatorTest {
         .isEqualTo("True/AgentError");
   }
 
+  @Test
+  void aStartingAgentIsNotServingYetButNothingIsDegraded() {
+    VPNGatewayNode starting = report(gw, "a", 0);
+    starting.setStatus(null);
+    VPNGatewayStatus s = aggregate(ds(1, 1), List.of(starting), null, Instant.now());
+    assertThat(condition(s, "Ready")).isEqualTo("False/NoAgentServing");
+    assertThat(condition(s, "Degraded")).isEqualTo("False/AsExpected");
+  }
+
   private static dev.braid.api.v1alpha1.AgentError error(String reason, String message) {
     var e = new dev.braid.api.v1alpha1.AgentError();
     e.reason = reason;
