@@ -236,8 +236,12 @@ public final class RealCluster implements AutoCloseable {
     pb.environment().put("BRAID_CLUSTER_KEEP_LOGS", OUT.resolve("cluster-logs").toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(2, TimeUnit.MINUTES);
+    boolean ended = p.waitFor(2, TimeUnit.MINUTES);
     System.out.print(out);
+    if (!ended || p.exitValue() != 0) {
+      throw new IOException(
+          "e2e/bin/cluster down failed, the host is not as it was: " + out.strip());
+    }
   }
 
   /** Runs a script of the repository with its progress lines going to the test output. */
