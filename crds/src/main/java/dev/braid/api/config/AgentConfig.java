@@ -41,6 +41,9 @@ import java.util.Map;
  * @param pools tunnel address pools
  * @param mtu MTU of the tunnel device
  * @param routes networks pushed to clients (CIDR)
+ * @param nat whether tunnel traffic leaving the node is masqueraded to the node's address on the
+ *     outgoing interface (an nft table the agent owns and removes when it stops); false for routed
+ *     setups. Applied live
  * @param dns DNS pushed to clients
  * @param tls certificate and key files, control-channel protection
  * @param ciphers data-channel ciphers in order of preference
@@ -70,6 +73,7 @@ import java.util.Map;
   "pools",
   "mtu",
   "routes",
+  "nat",
   "dns",
   "tls",
   "ciphers",
@@ -92,6 +96,7 @@ public record AgentConfig(
     Pools pools,
     Integer mtu,
     List<String> routes,
+    Boolean nat,
     DnsSettings dns,
     Tls tls,
     List<DataCipher> ciphers,
@@ -123,6 +128,11 @@ public record AgentConfig(
   /** Receive moderation in microseconds: as set, or {@link AgentDefaults#RECEIVE_HOLD_MICROS}. */
   public int receiveHoldMicrosOrDefault() {
     return receiveHoldMicros == null ? AgentDefaults.RECEIVE_HOLD_MICROS : receiveHoldMicros;
+  }
+
+  /** Source translation of tunnel traffic: as set, or {@link AgentDefaults#NAT}. */
+  public boolean natOrDefault() {
+    return nat == null ? AgentDefaults.NAT : nat;
   }
 
   /** UDP GSO sends: as set, or {@link AgentDefaults#UDP_SEGMENTATION}. */
@@ -184,6 +194,7 @@ public record AgentConfig(
         .pools(pools)
         .mtu(mtu)
         .routes(routes)
+        .nat(nat)
         .dns(dns)
         .tls(tls)
         .ciphers(ciphers)
@@ -208,6 +219,7 @@ public record AgentConfig(
     private Pools pools;
     private Integer mtu;
     private List<String> routes;
+    private Boolean nat;
     private DnsSettings dns;
     private Tls tls;
     private List<DataCipher> ciphers;
@@ -268,6 +280,11 @@ public record AgentConfig(
 
     public Builder routes(List<String> value) {
       routes = value;
+      return this;
+    }
+
+    public Builder nat(Boolean value) {
+      nat = value;
       return this;
     }
 
@@ -333,6 +350,7 @@ public record AgentConfig(
           pools,
           mtu,
           routes,
+          nat,
           dns,
           tls,
           ciphers,

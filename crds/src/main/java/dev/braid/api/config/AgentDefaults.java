@@ -33,6 +33,9 @@ public final class AgentDefaults {
   /** {@code mtu} of the tunnel device and of the clients' tunnels. */
   public static final int MTU = 1500;
 
+  /** {@code nat}: tunnel traffic leaving the node is masqueraded to the node's address. */
+  public static final boolean NAT = true;
+
   /** {@code ciphers}, in order of preference. */
   public static final List<DataCipher> CIPHERS =
       List.of(DataCipher.AES_256_GCM, DataCipher.AES_128_GCM, DataCipher.CHACHA20_POLY1305);

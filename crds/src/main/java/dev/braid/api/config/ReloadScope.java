@@ -12,9 +12,9 @@ import java.util.TreeSet;
 /**
  * Which settings an agent can change in place and which need new sockets, TUN queues or workers.
  * The operator rolls the DaemonSet only for the latter; the agent applies the former without
- * dropping sessions (routes, DNS, ciphers, keepalive, renegotiation, duplicate common names, the
- * client receive buffer, fixed client addresses and the CRL file's content). Receive moderation is
- * restart-relevant: the workers take it when they start.
+ * dropping sessions (routes, NAT, DNS, ciphers, keepalive, renegotiation, duplicate common names,
+ * the client receive buffer, fixed client addresses and the CRL file's content). Receive moderation
+ * is restart-relevant: the workers take it when they start.
  */
 public final class ReloadScope {
   private static final ObjectMapper YAML_TREE = AgentConfigParser.mapper();
@@ -31,6 +31,7 @@ public final class ReloadScope {
       gateway.remove("generation");
     }
     c.putArray("routes");
+    c.remove("nat");
     c.remove("dns");
     c.putArray("ciphers");
     c.remove(List.of("keepalive", "renegotiateSeconds", "duplicateCommonNames"));

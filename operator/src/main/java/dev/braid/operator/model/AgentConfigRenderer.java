@@ -61,6 +61,7 @@ public final class AgentConfigRenderer {
                     spec.network.ipv4, spec.network.ipv6, fixedAddresses(gateway, clients)))
         .mtu(spec.mtu)
         .routes(spec.routes)
+        .nat(spec.nat) // the CRD defaults it to true; unset means the agent's default
         .dns(spec.dns)
         .tls(tls(spec))
         .ciphers(ciphers(spec))
@@ -70,7 +71,7 @@ public final class AgentConfigRenderer {
         .clientReceiveBuffer(spec.clientReceiveBuffer) // unset: the agent's default
         .site(spec.site)
         .multipath(spec.multipath)
-        .control(new AgentConfig.Control(AgentPaths.HTTP_PORT, null))
+        .control(new AgentConfig.Control(AgentPaths.controlPort(spec), null))
         .build();
   }
 

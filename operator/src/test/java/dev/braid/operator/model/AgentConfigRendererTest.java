@@ -96,6 +96,16 @@ class AgentConfigRendererTest {
   }
 
   @Test
+  void natIsOnUnlessTheSpecTurnsItOffAndIsAppliedLive() throws Exception {
+    AgentConfig on = AgentConfigParser.parse(AgentConfigRenderer.renderYaml(gw, List.of()), "cm");
+    assertThat(on.natOrDefault()).isTrue();
+    gw.getSpec().nat = false;
+    AgentConfig off = AgentConfigParser.parse(AgentConfigRenderer.renderYaml(gw, List.of()), "cm");
+    assertThat(off.natOrDefault()).isFalse();
+    assertThat(dev.braid.api.config.ReloadScope.needsRestart(on, off)).isFalse();
+  }
+
+  @Test
   void unsetKnobsRenderAsTheAgentDefaults() throws Exception {
     AgentConfig parsed =
         AgentConfigParser.parse(AgentConfigRenderer.renderYaml(gw, List.of()), "cm");
