@@ -60,8 +60,7 @@ class OperatorLeaderElectionIT {
   static void startApiServer() throws Exception {
     api = KubeApiServerFixture.start();
     admin = api.client();
-    api.installCrds();
-    api.kubectl("apply", "--server-side", "-k", "../deploy");
+    api.installDeploy("../deploy"); // CRDs included, as a user installs
     operatorKubeconfig = serviceAccountKubeconfig();
   }
 

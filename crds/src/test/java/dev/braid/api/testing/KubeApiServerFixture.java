@@ -95,24 +95,42 @@ public final class KubeApiServerFixture implements AutoCloseable {
         CustomResourceDefinition crd =
             client.apiextensions().v1().customResourceDefinitions().load(in).item();
         client.resource(crd).serverSideApply();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c != null
-                        && c.getStatus() != null
-                        && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                x ->
-                                    "Established".equals(x.getType())
-                                        && "True".equals(x.getStatus())),
-                60,
-                TimeUnit.SECONDS);
       }
+    }
+    awaitCrdsEstablished();
+  }
+
+  /**
+   * Installs Braid as a user does, {@code kubectl apply --server-side -k deploy/} (CRDs included),
+   * and waits until the CRDs are established. {@code deploy} is the path of the repository's {@code
+   * deploy/} folder as seen from the test's working directory.
+   */
+  public void installDeploy(String deploy) throws IOException, InterruptedException {
+    kubectl("apply", "--server-side", "-k", deploy);
+    awaitCrdsEstablished();
+  }
+
+  /** Waits until every Braid CRD is established (its kinds can be created). */
+  public void awaitCrdsEstablished() {
+    for (var kind : CrdFinisher.KINDS) {
+      String name = io.fabric8.kubernetes.client.CustomResource.getCRDName(kind);
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(name)
+          .waitUntilCondition(
+              c ->
+                  c != null
+                      && c.getStatus() != null
+                      && c.getStatus().getConditions() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              x ->
+                                  "Established".equals(x.getType())
+                                      && "True".equals(x.getStatus())),
+              60,
+              TimeUnit.SECONDS);
     }
   }
 

@@ -62,8 +62,7 @@ public final class OperatorCluster implements AutoCloseable {
    */
   public static OperatorCluster start(boolean leaderElection) throws Exception {
     KubeApiServerFixture api = KubeApiServerFixture.start();
-    api.installCrds();
-    api.kubectl("apply", "--server-side", "-k", "../deploy");
+    api.installDeploy("../deploy"); // CRDs included, as a user installs
     KubernetesClient operatorClient = impersonating(api, OPERATOR_USER, OPERATOR_NAMESPACE);
     OperatorCluster cluster = new OperatorCluster(api, operatorClient, leaderElection);
     cluster.startOperator();
