@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 
@@ -23,11 +24,13 @@ public final class PrivateKeys {
 
   /**
    * @param pem the key block (other text around it is ignored)
-   * @param algorithm the JCA key algorithm for PKCS#8 keys ({@code EC}, {@code RSA}, {@code
-   *     Ed25519}...), taken from the certificate the key belongs to
+   * @param certificateKey the public key of the certificate this key belongs to: its algorithm
+   *     reads PKCS#8 keys, and its curve completes a SEC1 key that does not name one
    * @throws GeneralSecurityException naming the form found and what is wrong with it
    */
-  public static PrivateKey parse(String pem, String algorithm) throws GeneralSecurityException {
+  public static PrivateKey parse(String pem, PublicKey certificateKey)
+      throws GeneralSecurityException {
+    String algorithm = certificateKey.getAlgorithm();
     if (pem.contains("ENCRYPTED")) {
       throw new GeneralSecurityException(
           "the private key is encrypted; a site agent cannot ask for its passphrase:"
@@ -43,7 +46,10 @@ public final class PrivateKeys {
     }
     if ((der = block(pem, "EC PRIVATE KEY")) != null) {
       byte[] curve = sec1Curve(der);
-      byte[] algorithmId = sequence(concat(EC_PUBLIC_KEY_OID, curve));
+      byte[] algorithmId =
+          curve != null
+              ? sequence(concat(EC_PUBLIC_KEY_OID, curve))
+              : certificateAlgorithm(certificateKey);
       return KeyFactory.getInstance("EC")
           .generatePrivate(new PKCS8EncodedKeySpec(pkcs8(algorithmId, der)));
     }
@@ -77,8 +83,8 @@ public final class PrivateKeys {
   }
 
   /**
-   * The named-curve OID (whole TLV) in a SEC1 ECPrivateKey's {@code [0] parameters}: SEQUENCE {
-   * INTEGER 1, OCTET STRING key, [0] { OID curve }, [1] public key }.
+   * The named-curve OID (whole TLV) in a SEC1 ECPrivateKey's {@code [0] parameters}, or null when
+   * it has none: SEQUENCE { INTEGER 1, OCTET STRING key, [0] { OID curve }, [1] public key }.
    */
   private static byte[] sec1Curve(byte[] der) throws GeneralSecurityException {
     Der seq = Der.at(der, 0);
@@ -91,14 +97,28 @@ public final class PrivateKeys {
       if (field.tag == (byte) 0xA0) {
         Der oid = Der.at(der, field.contentStart);
         if (oid.tag != 0x06) {
-          break;
+          throw new GeneralSecurityException(
+              "EC PRIVATE KEY has explicit curve parameters; only named curves are supported");
         }
         return java.util.Arrays.copyOfRange(der, field.contentStart, oid.end());
       }
       pos = field.end();
     }
-    throw new GeneralSecurityException(
-        "EC PRIVATE KEY names no curve (explicit curve parameters are not supported)");
+    return null;
+  }
+
+  /** The AlgorithmIdentifier of an EC certificate key (SubjectPublicKeyInfo's first element). */
+  private static byte[] certificateAlgorithm(PublicKey key) throws GeneralSecurityException {
+    if (!key.getAlgorithm().equals("EC")) {
+      throw new GeneralSecurityException(
+          "EC PRIVATE KEY names no curve and the certificate's key is "
+              + key.getAlgorithm()
+              + ": they do not belong together");
+    }
+    byte[] spki = key.getEncoded();
+    Der outer = Der.at(spki, 0);
+    Der algorithm = Der.at(spki, outer.contentStart);
+    return java.util.Arrays.copyOfRange(spki, outer.contentStart, algorithm.end());
   }
 
   /** One DER element: tag, where its content starts, content length. */

@@ -62,7 +62,7 @@ public final class TlsClientContext {
     List<X509Certificate> chain = certificates(cf, certChainPem, "client certificate");
     List<X509Certificate> cas = certificates(cf, caPem, "CA");
     List<X509CRL> crls = CertificateChains.crls(cf, crlPem, cas);
-    PrivateKey key = PrivateKeys.parse(keyPem, chain.getFirst().getPublicKey().getAlgorithm());
+    PrivateKey key = PrivateKeys.parse(keyPem, chain.getFirst().getPublicKey());
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(
         CertificateChains.keyManagers(key, chain),

@@ -42,6 +42,7 @@ public final class ClientProfileParser {
   private record RemoteLine(int line, String host, int port, Protocol protocol) {}
 
   private final List<RemoteLine> remotes = new ArrayList<>();
+  private boolean remoteLine;
   private Protocol protocol = Protocol.UDP;
   private int port = DEFAULT_PORT;
   private boolean client;
@@ -379,6 +380,7 @@ public final class ClientProfileParser {
   }
 
   private void remote(ProfileLine l) throws BadOption {
+    remoteLine = true;
     args(l, 1, 3);
     String host = l.argument(1);
     int p = l.argumentCount() >= 2 ? number(l.argument(2), 1, 65535) : -1;
@@ -517,7 +519,7 @@ public final class ClientProfileParser {
     if (!client && !(pull && tlsClient)) {
       missing("client", "not a client profile: add 'client' (or 'pull' and 'tls-client')");
     }
-    if (remotes.isEmpty()) {
+    if (!remoteLine) {
       missing("remote", "no 'remote' line: the profile names no server");
     }
     for (RemoteLine r : remotes) {
@@ -529,9 +531,9 @@ public final class ClientProfileParser {
     certificates(caLine, caPem, "ca");
     if (keyLine == null) {
       missing("key", "no <key>: the client's private key is needed");
-    } else if (!chain.isEmpty()) {
+    } else if (!chain.isEmpty() && !reported(keyLine)) {
       try {
-        PrivateKeys.parse(keyPem, chain.getFirst().getPublicKey().getAlgorithm());
+        PrivateKeys.parse(keyPem, chain.getFirst().getPublicKey());
       } catch (GeneralSecurityException | IllegalArgumentException e) {
         problems.add(bad(keyLine, Reason.INVALID_VALUE, e.getMessage()));
       }
@@ -572,6 +574,9 @@ public final class ClientProfileParser {
                   : "the client's certificate is needed"));
       return List.of();
     }
+    if (reported(l)) {
+      return List.of(); // its material could not be read: said so already
+    }
     try {
       List<X509Certificate> certs =
           CertificateFactory.getInstance("X.509")
@@ -591,7 +596,7 @@ public final class ClientProfileParser {
   }
 
   private void controlChannelKey() {
-    if (staticKeyLine == null) {
+    if (staticKeyLine == null || reported(staticKeyLine)) {
       return;
     }
     String text = staticKeyLine.isInline() ? staticKeyLine.inline() : null;
@@ -635,6 +640,11 @@ public final class ClientProfileParser {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Whether an error was already reported at {@code l}'s line. */
+  private boolean reported(ProfileLine l) {
+    return problems.stream().anyMatch(p -> p.line() == l.line() && p.severity() == Severity.ERROR);
+  }
 
   private void missing(String option, String detail) {
     problems.add(new ProfileProblem(0, option, Reason.MISSING_OPTION, detail, Severity.ERROR));

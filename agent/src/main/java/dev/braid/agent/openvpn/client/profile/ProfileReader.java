@@ -40,7 +40,7 @@ final class ProfileReader {
       try {
         words = new ArrayList<>(OptionTokenizer.tokenize(raw[i]));
       } catch (IllegalArgumentException e) {
-        problems.add(error(number, raw[i].strip(), e.getMessage()));
+        problems.add(error(number, raw[i].strip().split("\\s+")[0], e.getMessage()));
         continue;
       }
       if (words.isEmpty()) {
