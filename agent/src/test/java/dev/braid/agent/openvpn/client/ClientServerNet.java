@@ -38,6 +38,14 @@ final class ClientServerNet {
   /** Datagrams the server sent and the client received, for replay tests. */
   final List<byte[]> serverToClient = new ArrayList<>();
 
+  /**
+   * Server data packets still to be held back (delayed, as by reordering) rather than delivered.
+   */
+  int holdData;
+
+  /** Held server data packets, for {@link #release}. */
+  final List<byte[]> held = new ArrayList<>();
+
   ClientServerNet(Supplier<ServerConfig> live, int lossPercent, long seed) {
     this.server =
         new ServerSessions<>(
@@ -83,12 +91,23 @@ final class ClientServerNet {
         if (serverSilent || lost()) {
           continue;
         }
+        if (holdData > 0 && (d.bytes()[0] & 0xFF) >>> 3 == 9) {
+          holdData--;
+          held.add(d.bytes());
+          continue;
+        }
         serverToClient.add(d.bytes());
         client.receive(d.bytes(), 0, d.bytes().length, d.path().substring(4), now, clientOut);
       }
     }
     clientEvents.addAll(clientOut.events());
     clientOut.clear();
+  }
+
+  /** Delivers a held packet to the client now. */
+  void release(byte[] d) {
+    client.receive(d, 0, d.length, "A", now, clientOut);
+    deliver();
   }
 
   /** Runs both sides' timers at the current time and delivers everything. */

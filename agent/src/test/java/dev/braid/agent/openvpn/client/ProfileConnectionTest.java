@@ -32,8 +32,7 @@ class ProfileConnectionTest {
     net.connect();
     assertThat(net.client.cipher()).isEqualTo(DataCipher.CHACHA20_POLY1305);
     Traffic t = new Traffic(net);
-    t.tick();
-    net.deliver();
+    t.roundTrip();
     assertThat(t.receivedByServer()).isEqualTo(1);
     assertThat(t.receivedByClient()).isEqualTo(1);
   }

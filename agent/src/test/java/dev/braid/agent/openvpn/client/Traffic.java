@@ -37,6 +37,12 @@ final class Traffic {
     }
   }
 
+  /** One packet each way, delivered at once. */
+  void roundTrip() {
+    tick();
+    net.deliver();
+  }
+
   /** Reads the events since the last call. */
   void count() {
     var se = net.serverEvents;
