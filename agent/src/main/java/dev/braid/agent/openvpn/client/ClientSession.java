@@ -751,7 +751,8 @@ public final class ClientSession<P> {
               CloseReason.Kind.HANDSHAKE_TIMEOUT,
               "TLS key negotiation did not finish within "
                   + config.handWindow().toSeconds()
-                  + " s (hand-window)",
+                  + " s (hand-window)"
+                  + handshakeStage(),
               true),
           out);
       return false;
@@ -796,6 +797,23 @@ public final class ClientSession<P> {
       return false;
     }
     return true;
+  }
+
+  /**
+   * How far key id 0 got, for the hand-window message: a stock OpenVPN server that refuses the
+   * client's certificate drops the session without sending its TLS alert, so "our TLS handshake
+   * finished but no key-method message came" is the only sign of that cause.
+   */
+  private String handshakeStage() {
+    if (serverSid == 0) {
+      return ": the server never answered the reset (wrong address, port, or control-channel key)";
+    }
+    if (current.sent == null) {
+      return ": the TLS handshake did not complete";
+    }
+    return ": our TLS handshake completed but the server sent no key-method message; it may have"
+        + " refused this client's certificate (a stock OpenVPN server drops such clients without"
+        + " telling them)";
   }
 
   /** When {@link #poll} must run next; Long.MAX_VALUE if never. */

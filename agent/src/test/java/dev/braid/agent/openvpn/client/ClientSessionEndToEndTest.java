@@ -4,9 +4,12 @@ import static dev.braid.agent.openvpn.client.ClientServerNet.MS;
 import static dev.braid.agent.openvpn.client.ClientServerNet.SECOND;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.agent.openvpn.client.profile.Protocol;
+import dev.braid.agent.openvpn.client.profile.Remote;
 import dev.braid.agent.openvpn.data.DataPayload;
 import dev.braid.agent.openvpn.keys.DataCipher;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
+import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.openvpn.session.SessionEvent;
 import dev.braid.agent.openvpn.testing.TestPki;
@@ -520,6 +523,28 @@ class ClientSessionEndToEndTest {
   }
 
   @Test
+  void overTcpTheControlChannelSendsNoCopiesAndClosingSendsNoExitNotification() {
+    ClientServerNet net =
+        new ClientServerNet(
+            server(Wrap.TLS_CRYPT).withReliable(ReliableConfig.braid().withoutRedundancy()), 0, 26);
+    ClientConfig udp = client(Wrap.TLS_CRYPT).explicitExitNotify(Duration.ofSeconds(2)).build();
+    ClientConfig tcp =
+        ClientConfigs.forRemote(udp, new Remote("hub.example", 443, Protocol.TCP_CLIENT));
+    assertThat(udp.reliable().ackCopies()).isEqualTo(3);
+    assertThat(tcp.reliable().ackCopies()).isEqualTo(1);
+    assertThat(tcp.reliable().lossCopies()).isEqualTo(1);
+    net.start(tcp);
+    net.connect();
+    assertThat(net.client.isConnected()).isTrue();
+    net.client.close(net.now, net.clientOut);
+    assertThat(net.clientOut.datagrams())
+        .as("no EXIT: closing the stream tells the server")
+        .isEmpty();
+    net.deliver();
+    assertThat(net.clientClosed().kind()).isEqualTo(CloseReason.Kind.CLIENT_EXIT);
+  }
+
+  @Test
   void aWrongControlChannelKeyTimesOutAtHandWindowAndMovesOn() {
     byte[] other = new byte[StaticKey.SIZE];
     new Random(99).nextBytes(other);
@@ -532,6 +557,9 @@ class ClientSessionEndToEndTest {
 
     CloseReason r = net.clientClosed();
     assertThat(r.kind()).isEqualTo(CloseReason.Kind.HANDSHAKE_TIMEOUT);
+    assertThat(r.detail())
+        .endsWith(
+            "the server never answered the reset (wrong address, port, or control-channel key)");
     assertThat(r.advance()).isTrue();
     assertThat(net.serverOut.drops()).containsKey(DropReason.TLS_CRYPT_BAD_TAG);
   }
