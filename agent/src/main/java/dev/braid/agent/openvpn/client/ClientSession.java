@@ -87,7 +87,16 @@ public final class ClientSession<P> {
   private final long replayEpoch;
   private final long startedNanos;
   private final ReplayWindow controlReplay = ReplayWindow.openvpnDefault();
-  private final Map<P, Long> heard = new LinkedHashMap<>();
+
+  /** Last authenticated packet per path, least recently heard first, at most {@link #MAX_PATHS}. */
+  private final Map<P, Long> heard =
+      new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<P, Long> eldest) {
+          return size() > MAX_PATHS;
+        }
+      };
+
   private final PushReplyReader pushReader = new PushReplyReader();
   private final double renegotiateDraw;
 
@@ -313,11 +322,7 @@ public final class ClientSession<P> {
   private void heard(P path, long nowNanos) {
     heardFromServer = true;
     lastReceivedNanos = nowNanos;
-    heard.remove(path);
-    heard.put(path, nowNanos);
-    if (heard.size() > MAX_PATHS) {
-      heard.remove(heard.keySet().iterator().next());
-    }
+    heard.put(path, nowNanos); // access order: this path moves to the end
   }
 
   private static int packetId(byte[] b, int off) {
@@ -961,7 +966,7 @@ public final class ClientSession<P> {
    * recent last); at most {@link #MAX_PATHS}.
    */
   public Map<P, Long> heardPaths() {
-    return Map.copyOf(heard);
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(heard));
   }
 
   public boolean isConnected() {

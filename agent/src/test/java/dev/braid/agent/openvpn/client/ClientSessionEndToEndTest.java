@@ -10,6 +10,7 @@ import dev.braid.agent.openvpn.data.DataPayload;
 import dev.braid.agent.openvpn.keys.DataCipher;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
+import dev.braid.agent.openvpn.session.Output;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.openvpn.session.SessionEvent;
 import dev.braid.agent.openvpn.testing.TestPki;
@@ -445,7 +446,17 @@ class ClientSessionEndToEndTest {
     assertThat(net.clientEvents(ClientEvent.TunPacket.class))
         .last()
         .satisfies(p -> assertThat(p.path()).isEqualTo("B"));
-    assertThat(net.client.heardPaths()).containsOnlyKeys("A", "B");
+    assertThat(net.client.heardPaths().keySet()).containsExactly("A", "B"); // B most recent
+
+    // a flood of source paths is capped: the least recently heard are forgotten
+    for (int i = 0; i < 20; i++) {
+      net.serverSession().sendToClient(Traffic.packet(2, 100 + i), net.now, net.serverOut);
+      Output.Datagram<String> d = net.serverOut.datagrams().removeLast();
+      net.client.receive(d.bytes(), 0, d.bytes().length, "p" + i, net.now, net.clientOut);
+    }
+    assertThat(net.client.heardPaths()).hasSize(ClientSession.MAX_PATHS);
+    assertThat(net.client.heardPaths().keySet()).first().isEqualTo("p4");
+    assertThat(net.client.heardPaths().keySet()).last().isEqualTo("p19");
 
     // one sealed packet on two paths: the server takes the first and drops the copy as a replay
     byte[] sealed = net.client.seal(Traffic.packet(1, 1), 0, 24, net.now);
