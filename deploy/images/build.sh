@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the operator and agent container images without a Docker engine or a registry:
-#   base    Debian 12 minbase made by debootstrap from a Debian mirror (plus iproute2, which the agent
-#           runs to address its TUN device), trimmed; cached as a tarball under
+#   base    Debian 12 minbase made by debootstrap from a Debian mirror (plus iproute2 and nftables, which
+#           the agent runs to address its TUN device and to masquerade tunnel traffic), trimmed; cached
+#           as a tarball under
 #           ${BRAID_CACHE:-~/.cache/braid}/rootfs/<hash of the recipe>.tar
 #   java    a runtime made by jlink from $JAVA_HOME with only the modules the jars need (jdeps),
 #           cached under .../jre/<hash of the JDK and the module list>
@@ -52,7 +53,7 @@ done
 CACHE="${BRAID_CACHE:-$HOME/.cache/braid}"
 MIRROR="${BRAID_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SUITE=bookworm
-INCLUDE=iproute2,ca-certificates
+INCLUDE=iproute2,nftables,ca-certificates
 # Layers and image metadata carry this time, so two builds of one commit give the same image.
 EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$REPO" log -1 --format=%ct 2>/dev/null || echo 0)}"
 mkdir -p "$CACHE" "$OUT"

@@ -1,5 +1,6 @@
 package dev.braid.operator;
 
+import dev.braid.operator.model.AgentImage;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,11 +28,8 @@ public record OperatorSettings(
     String leaseNamespace,
     String identity,
     LeaseTiming lease) {
-  /**
-   * Image used when {@code BRAID_AGENT_IMAGE} is unset: the name {@code deploy/images/build.sh}
-   * gives the agent image of this version (ContainerImagesIT checks that they agree).
-   */
-  public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/braid-dev/braid-agent:0.1.0-SNAPSHOT";
+  /** Image used when {@code BRAID_AGENT_IMAGE} is unset: {@link AgentImage#DEFAULT}. */
+  public static final String DEFAULT_AGENT_IMAGE = AgentImage.DEFAULT;
 
   /** Name of the leader-election Lease. */
   public static final String LEASE_NAME = "braid-operator-leader";
@@ -79,7 +77,7 @@ public record OperatorSettings(
   /** Settings of this process. */
   public static OperatorSettings current() {
     return new OperatorSettings(
-        read("BRAID_AGENT_IMAGE").orElse(DEFAULT_AGENT_IMAGE),
+        AgentImage.configured(),
         read("BRAID_HTTP_PORT").map(Integer::parseInt).orElse(8080),
         read("BRAID_LEADER_ELECTION").map(Boolean::parseBoolean).orElse(true),
         read("BRAID_NAMESPACE").orElse("braid-system"),

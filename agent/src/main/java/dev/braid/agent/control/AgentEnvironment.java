@@ -41,7 +41,7 @@ public record AgentEnvironment(String nodeName, List<String> addresses) {
    * ServiceAccount token; elsewhere the kubeconfig.
    */
   public static KubernetesClient statusClient(AgentConfig config) {
-    return config.gateway != null && config.gateway.uid != null
+    return config.gateway() != null && config.gateway().uid() != null
         ? new KubernetesClientBuilder().build()
         : null;
   }

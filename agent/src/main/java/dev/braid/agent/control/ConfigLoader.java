@@ -39,11 +39,11 @@ public final class ConfigLoader {
   public static Loaded load(Path file, String nodeName) throws InvalidConfigException, IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     AgentConfig config = AgentConfigParser.parse(text, file.toString());
-    if (config.node == null) {
-      config.node = nodeName;
+    if (config.node() == null) {
+      config = config.withNode(nodeName);
     }
     List<ConfigProblem> problems = new ArrayList<>();
-    if (config.node == null || config.node.isBlank()) {
+    if (config.node() == null || config.node().isBlank()) {
       problems.add(new ConfigProblem("node", "is unset and BRAID_NODE_NAME is empty"));
     }
     for (Map.Entry<String, String> f : tlsFiles(config).entrySet()) {
@@ -78,12 +78,12 @@ public final class ConfigLoader {
 
   private static Map<String, String> tlsFiles(AgentConfig c) {
     Map<String, String> files = new LinkedHashMap<>();
-    if (c.tls != null) {
-      put(files, "tls.caFile", c.tls.caFile);
-      put(files, "tls.certFile", c.tls.certFile);
-      put(files, "tls.keyFile", c.tls.keyFile);
-      put(files, "tls.controlChannelKeyFile", c.tls.controlChannelKeyFile);
-      put(files, "tls.crlFile", c.tls.crlFile);
+    if (c.tls() != null) {
+      put(files, "tls.caFile", c.tls().caFile());
+      put(files, "tls.certFile", c.tls().certFile());
+      put(files, "tls.keyFile", c.tls().keyFile());
+      put(files, "tls.controlChannelKeyFile", c.tls().controlChannelKeyFile());
+      put(files, "tls.crlFile", c.tls().crlFile());
     }
     return files;
   }

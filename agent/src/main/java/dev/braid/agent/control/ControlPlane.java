@@ -1,17 +1,19 @@
 package dev.braid.agent.control;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpHandler;
 import dev.braid.api.config.InvalidConfigException;
+import dev.braid.api.v1alpha1.VPNGatewayNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's control side running: config reload every two seconds, a status report whenever it
  * changes (checked every two seconds) and at least every {@code control.statusIntervalSeconds}, and
- * {@code /healthz}, {@code /readyz}, {@code /metrics} on {@code control.httpPort}. Without a
- * Kubernetes client (standalone mode) it publishes nothing and serves the rest.
+ * {@code /healthz}, {@code /readyz}, {@code /metrics} on {@code control.httpPort} (a taken port is
+ * reported and retried, see {@link ControlServer}). Without a Kubernetes client (standalone mode)
+ * it publishes nothing and serves the rest.
  */
 public final class ControlPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
@@ -34,21 +37,20 @@ public final class ControlPlane implements AutoCloseable {
   private final List<String> addresses;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
-  private final HttpServer http;
+  private final List<StatusContribution> contributions = new CopyOnWriteArrayList<>();
+  private ControlServer http;
 
   private ControlPlane(
       ConfigReloader reloader,
       DataPlaneStatus dataPlane,
       StatusPublisher publisher,
       List<String> addresses,
-      Clock clock,
-      HttpServer http) {
+      Clock clock) {
     this.reloader = reloader;
     this.dataPlane = dataPlane;
     this.publisher = publisher;
     this.addresses = addresses;
     this.clock = clock;
-    this.http = http;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("braid-control").daemon().unstarted(r));
@@ -79,15 +81,22 @@ public final class ControlPlane implements AutoCloseable {
     StatusPublisher publisher =
         client == null
             ? null
-            : new StatusPublisher(client, Duration.ofSeconds(config.control.statusIntervalSeconds));
-    int port = httpPort != null ? httpPort : config.control.httpPort;
-    HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
+            : new StatusPublisher(
+                client, Duration.ofSeconds(config.control().statusIntervalSeconds()));
+    int port = httpPort != null ? httpPort : config.control().httpPort();
     ControlPlane plane =
-        new ControlPlane(reloader, dataPlane, publisher, List.copyOf(addresses), clock, http);
-    http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
-    http.createContext("/readyz", plane::ready);
-    http.createContext("/metrics", ex -> reply(ex, 200, plane.metrics()));
-    http.start();
+        new ControlPlane(reloader, dataPlane, publisher, List.copyOf(addresses), clock);
+    plane.http =
+        ControlServer.start(
+            port,
+            Map.<String, HttpHandler>of(
+                "/healthz",
+                ex -> reply(ex, 200, "ok\n"),
+                "/readyz",
+                plane::ready,
+                "/metrics",
+                ex -> reply(ex, 200, plane.metrics())),
+            clock);
     plane.scheduler.scheduleWithFixedDelay(plane::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     return plane;
   }
@@ -97,26 +106,39 @@ public final class ControlPlane implements AutoCloseable {
     return reloader;
   }
 
-  /** Port of the health and metrics server. */
+  /** Port of the health and metrics server (the configured one while another process holds it). */
   public int httpPort() {
-    return http.getAddress().getPort();
+    return http.port();
   }
 
-  /** One round: reload if changed, publish if changed or due. Never throws. */
+  /** Adds {@code contribution}'s part to every status report from now on. */
+  public void contribute(StatusContribution contribution) {
+    contributions.add(contribution);
+  }
+
+  /**
+   * One round: bind the control port if still needed, reload if changed, publish if changed or due.
+   * Never throws.
+   */
   void tick() {
     try {
+      http.bind();
       reloader.poll();
       if (publisher != null) {
-        publisher.publish(
+        VPNGatewayNode report =
             NodeReport.build(
                 reloader.current(),
                 addresses,
                 dataPlane.snapshot(),
                 reloader.lastError(),
-                clock.instant()),
-            clock.instant());
+                clock.instant());
+        if (report.getStatus().lastError == null) {
+          report.getStatus().lastError = http.error();
+        }
+        contributions.forEach(c -> c.addTo(report.getStatus()));
+        publisher.publish(report, clock.instant());
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warn("control round failed: {}", e.getMessage());
     }
   }
@@ -149,6 +171,6 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
-    http.stop(0);
+    http.close();
   }
 }

@@ -22,7 +22,7 @@ public final class NodeReport {
 
   /** The object name: {@code <gateway>-<node>}. */
   public static String name(AgentConfig config) {
-    return config.gateway.name + "-" + config.node;
+    return config.gateway().name() + "-" + config.node();
   }
 
   /**
@@ -39,25 +39,25 @@ public final class NodeReport {
       Instant now) {
     VPNGatewayNode node = new VPNGatewayNode();
     node.getMetadata().setName(name(config));
-    node.getMetadata().setNamespace(config.gateway.namespace);
-    node.getMetadata().setLabels(Map.of("braid.dev/gateway", config.gateway.name));
-    if (config.gateway.uid != null) {
+    node.getMetadata().setNamespace(config.gateway().namespace());
+    node.getMetadata().setLabels(Map.of("braid.dev/gateway", config.gateway().name()));
+    if (config.gateway().uid() != null) {
       node.getMetadata()
           .setOwnerReferences(
               List.of(
                   new OwnerReferenceBuilder()
                       .withApiVersion(VPNGateway.GROUP + "/" + VPNGateway.VERSION)
                       .withKind("VPNGateway")
-                      .withName(config.gateway.name)
-                      .withUid(config.gateway.uid)
+                      .withName(config.gateway().name())
+                      .withUid(config.gateway().uid())
                       .build()));
     }
     node.setSpec(new VPNGatewayNodeSpec());
-    node.getSpec().gateway = config.gateway.name;
-    node.getSpec().node = config.node;
+    node.getSpec().gateway = config.gateway().name();
+    node.getSpec().node = config.node();
     VPNGatewayNodeStatus s = new VPNGatewayNodeStatus();
     s.serving = snapshot.serving();
-    s.configGeneration = config.gateway.generation;
+    s.configGeneration = config.gateway().generation();
     s.workers = snapshot.workers();
     s.sessionCount = snapshot.sessions().size();
     s.sessions = snapshot.sessions().stream().limit(MAX_SESSIONS).toList();

@@ -36,7 +36,7 @@ public record CounterSnapshot(
 
   /** The counters of {@code loops} added up, as one loop numbered -1. */
   public static CounterSnapshot sum(List<CounterSnapshot> loops) {
-    long[] drops = new long[DropReason.values().length];
+    long[] drops = new long[LoopDrop.values().length];
     long[] v = new long[13];
     for (CounterSnapshot c : loops) {
       long[] add = {
@@ -66,7 +66,7 @@ public record CounterSnapshot(
   }
 
   /** Drops for one reason. */
-  public long drops(DropReason reason) {
+  public long drops(LoopDrop reason) {
     return dropsByReason[reason.ordinal()];
   }
 
@@ -80,9 +80,9 @@ public record CounterSnapshot(
   }
 
   /** Non-zero drop counters by reason. */
-  public Map<DropReason, Long> dropMap() {
-    Map<DropReason, Long> map = new EnumMap<>(DropReason.class);
-    for (DropReason reason : DropReason.values()) {
+  public Map<LoopDrop, Long> dropMap() {
+    Map<LoopDrop, Long> map = new EnumMap<>(LoopDrop.class);
+    for (LoopDrop reason : LoopDrop.values()) {
       if (drops(reason) != 0) {
         map.put(reason, drops(reason));
       }

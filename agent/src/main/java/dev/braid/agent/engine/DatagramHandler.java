@@ -6,5 +6,5 @@ package dev.braid.agent.engine;
  */
 @FunctionalInterface
 public interface DatagramHandler {
-  void onDatagrams(Datagrams datagrams, WorkerContext context);
+  void onDatagrams(Datagrams datagrams, LoopContext context);
 }

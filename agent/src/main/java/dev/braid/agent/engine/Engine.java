@@ -3,43 +3,52 @@ package dev.braid.agent.engine;
 import dev.braid.agent.nativeio.NativeIoException;
 import dev.braid.agent.nativeio.NetworkNamespace;
 import dev.braid.agent.nativeio.ReuseportSteering;
+import dev.braid.agent.nativeio.TcpListener;
 import dev.braid.agent.nativeio.TunDevice;
 import dev.braid.agent.nativeio.UdpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The data plane: N workers, worker i owning the i-th socket of a SO_REUSEPORT group on the
- * configured port and queue i of a multiqueue TUN device. A steering program keeps each OpenVPN
- * session on one worker.
+ * configured port and queue i of a multiqueue TUN device, and, when configured, the TCP loop on the
+ * same port. A steering program keeps each OpenVPN session on one worker. Both kinds of loop feed
+ * the same handler interfaces, so the protocol layer serves UDP and TCP alike.
  */
-public final class Engine implements AutoCloseable {
-  /** Creates the per-worker handlers; called once per worker before it starts. */
+public final class Engine implements Loops, AutoCloseable {
+  /**
+   * Creates the per-loop handlers; called once per loop before it starts: for workers 0 to N - 1,
+   * then for the TCP loop (index N) if there is one (it reads no TUN, so its TUN handler is not
+   * asked for).
+   */
   public interface Handlers {
-    DatagramHandler datagramHandler(int worker);
+    DatagramHandler datagramHandler(int loop);
 
-    default TunHandler tunHandler(int worker) {
+    default TunHandler tunHandler(int loop) {
       return TunHandler.dropAll();
     }
 
-    /** The worker's timer, or null for a worker that only reacts to I/O. */
-    default WorkerTimer timer(int worker) {
+    /** The loop's timer, or null for a loop that only reacts to I/O. */
+    default LoopTimer timer(int loop) {
       return null;
     }
   }
 
   private final EngineConfig config;
   private final List<Worker> workers;
+  private final TcpLoop tcp;
   private final List<Thread> threads = new ArrayList<>();
   private final TunDevice tun;
   private final int port;
   private boolean stopped;
 
-  private Engine(EngineConfig config, List<Worker> workers, TunDevice tun, int port) {
+  private Engine(EngineConfig config, List<Worker> workers, TcpLoop tcp, TunDevice tun, int port) {
     this.config = config;
     this.workers = List.copyOf(workers);
+    this.tcp = tcp;
     this.tun = tun;
     this.port = port;
   }
@@ -48,6 +57,8 @@ public final class Engine implements AutoCloseable {
   public static Engine start(EngineConfig config, Handlers handlers) throws IOException {
     List<UdpSocket> sockets = new ArrayList<>();
     TunDevice tun = null;
+    TcpListener listener = null;
+    TcpLoop tcp = null;
     List<Worker> workers = new ArrayList<>();
     try {
       NetworkNamespace ns =
@@ -67,6 +78,12 @@ public final class Engine implements AutoCloseable {
         }
         if (config.steering()) {
           sockets.getFirst().attachReuseportProgram(ReuseportSteering.forOpenVpn(config.workers()));
+        }
+        if (config.tcp()) {
+          listener =
+              TcpListener.open(
+                  new InetSocketAddress(config.bindAddress(), port),
+                  TcpListener.Options.defaults());
         }
         if (config.tunName() != null) {
           tun =
@@ -95,6 +112,17 @@ public final class Engine implements AutoCloseable {
                 handlers.tunHandler(i),
                 handlers.timer(i)));
       }
+      if (listener != null) {
+        int index = config.workers();
+        tcp =
+            new TcpLoop(
+                index,
+                config,
+                listener,
+                tun == null ? null : tun.queues().getFirst(),
+                handlers.datagramHandler(index),
+                handlers.timer(index));
+      }
     } catch (IOException | RuntimeException e) {
       for (UdpSocket s : sockets) {
         try {
@@ -110,14 +138,27 @@ public final class Engine implements AutoCloseable {
           e.addSuppressed(closeFailure);
         }
       }
+      if (tcp != null) {
+        tcp.close().forEach(e::addSuppressed);
+      } else if (listener != null) {
+        try {
+          listener.close();
+        } catch (NativeIoException closeFailure) {
+          e.addSuppressed(closeFailure);
+        }
+      }
       workers.forEach(Worker::close);
       throw e;
     }
-    Engine engine = new Engine(config, workers, tun, sockets.getFirst().localAddress().getPort());
+    Engine engine =
+        new Engine(config, workers, tcp, tun, sockets.getFirst().localAddress().getPort());
     for (Worker worker : workers) {
       Thread thread =
-          Thread.ofPlatform().name("braid-worker-" + worker.workerIndex()).daemon().start(worker);
+          Thread.ofPlatform().name("braid-worker-" + worker.loopIndex()).daemon().start(worker);
       engine.threads.add(thread);
+    }
+    if (tcp != null) {
+      engine.threads.add(Thread.ofPlatform().name("braid-tcp").daemon().start(tcp));
     }
     return engine;
   }
@@ -126,7 +167,8 @@ public final class Engine implements AutoCloseable {
     return config;
   }
 
-  /** The UDP port all workers listen on. */
+  /** The port all workers (and the TCP loop) listen on. */
+  @Override
   public int port() {
     return port;
   }
@@ -136,6 +178,7 @@ public final class Engine implements AutoCloseable {
     return tun == null ? null : tun.name();
   }
 
+  @Override
   public int workerCount() {
     return workers.size();
   }
@@ -145,21 +188,41 @@ public final class Engine implements AutoCloseable {
     return workers.stream().map(w -> w.counters().snapshot()).toList();
   }
 
-  /**
-   * Makes worker {@code worker} run its {@link WorkerTimer} soon, from any thread (one eventfd
-   * write); used to hand work to the worker that owns a session.
-   */
-  public void wake(int worker) throws NativeIoException {
-    workers.get(worker).wake();
+  /** The TCP loop's counters (OpenVPN packets are its frames), or null without TCP. */
+  public CounterSnapshot tcpCounters() {
+    return tcp == null ? null : tcp.counters().snapshot();
+  }
+
+  /** The TCP listener's transport (MPTCP or why not), or null without TCP. */
+  public TcpListener.Protocol tcpProtocol() {
+    return tcp == null ? null : tcp.listener().protocol();
+  }
+
+  /** Ended TCP connections by cause (status keys, zeros included), empty without TCP. */
+  public Map<String, Long> tcpDisconnects() {
+    return tcp == null ? Map.of() : tcp.disconnects().snapshot();
   }
 
   /**
-   * A writer into TUN queue {@code queue} for a loop that is not a worker (the TCP gateway), with
-   * its own buffer and TCP segment merging; null when the engine runs without TUN. The caller
-   * flushes it after each batch and closes it before the engine.
+   * Makes loop {@code loop} (a worker, or the TCP loop at the worker count) run its {@link
+   * LoopTimer} soon, from any thread (one eventfd write); used to hand work to the loop that owns a
+   * session.
+   *
+   * @throws IllegalStateException if the eventfd write fails
    */
-  public TunOutput tunOutput(int queue, TunOutput.Counts counts) {
-    return tun == null ? null : new TunOutput(tun.queues().get(queue).newWriter(), counts);
+  @Override
+  public void wake(int loop) {
+    if (loop == workers.size()) {
+      if (tcp != null) {
+        tcp.wake();
+      }
+      return;
+    }
+    try {
+      workers.get(loop).wake();
+    } catch (NativeIoException e) {
+      throw new IllegalStateException("waking worker " + loop + ": " + e.getMessage(), e);
+    }
   }
 
   /** Thread ids of the running workers (-1 for one not yet started), for CPU-time accounting. */
@@ -175,7 +238,7 @@ public final class Engine implements AutoCloseable {
     for (Worker worker : workers) {
       String refusal = worker.segmentationRefusal();
       if (refusal != null) {
-        return "worker " + worker.workerIndex() + ": " + refusal;
+        return "worker " + worker.loopIndex() + ": " + refusal;
       }
     }
     return null;
@@ -191,6 +254,11 @@ public final class Engine implements AutoCloseable {
     return null;
   }
 
+  /** The TCP loop's failure, or null (also without TCP). */
+  public Throwable tcpFailure() {
+    return tcp == null ? null : tcp.failure();
+  }
+
   /** Stops the workers, waits for them and closes every descriptor. */
   @Override
   public synchronized void close() throws IOException {
@@ -199,6 +267,13 @@ public final class Engine implements AutoCloseable {
     }
     stopped = true;
     IOException error = null;
+    if (tcp != null) {
+      try {
+        tcp.requestStop();
+      } catch (RuntimeException e) {
+        error = collect(error, e);
+      }
+    }
     for (Worker worker : workers) {
       try {
         worker.requestStop();
@@ -214,6 +289,11 @@ public final class Engine implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         error = collect(error, new IOException("interrupted while stopping workers", e));
+      }
+    }
+    if (tcp != null) {
+      for (Exception e : tcp.close()) {
+        error = collect(error, e);
       }
     }
     for (Worker worker : workers) {

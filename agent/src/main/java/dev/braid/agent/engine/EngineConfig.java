@@ -28,8 +28,10 @@ import java.util.Arrays;
  * @param receiveHoldMicros receive moderation (see {@code ReceiveHold}): while packets stream in,
  *     wait this long before receiving so that they are handled in larger batches; 0 turns it off
  * @param udpSegmentation send consecutive same-size datagrams to one peer as one UDP GSO message
- *     (see {@code DatagramBatch}); off sends one message per datagram. A kernel or device that
- *     refuses it turns it off by itself, losing nothing
+ *     (see {@code SendBatch}); off sends one message per datagram. A kernel or device that refuses
+ *     it turns it off by itself, losing nothing
+ * @param tcp also run the TCP loop: accept OpenVPN over TCP on the same port (MPTCP when the kernel
+ *     of the namespace offers it, plain TCP otherwise)
  */
 public record EngineConfig(
     InetAddress bindAddress,
@@ -46,7 +48,8 @@ public record EngineConfig(
     int socketBuffer,
     boolean tunCoalescing,
     int receiveHoldMicros,
-    boolean udpSegmentation) {
+    boolean udpSegmentation,
+    boolean tcp) {
 
   public EngineConfig {
     if (workers < 1 || batchSize < 1 || datagramSize < 1 || tunPacketSize < 1) {
@@ -71,7 +74,11 @@ public record EngineConfig(
     return new Builder();
   }
 
-  /** Builder with the defaults used in production. */
+  /**
+   * Builder with the engine's own defaults (what tests and benchmarks run with); the agent sets
+   * every setting it has a config field for from its config, whose defaults live in the crds
+   * module's {@code AgentDefaults}.
+   */
   public static final class Builder {
     private InetAddress bindAddress;
     private int port;
@@ -88,6 +95,7 @@ public record EngineConfig(
     private boolean tunCoalescing = true;
     private int receiveHoldMicros = 200;
     private boolean udpSegmentation = true;
+    private boolean tcp;
 
     private Builder() {
       try {
@@ -173,6 +181,11 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder tcp(boolean value) {
+      tcp = value;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(
           bindAddress,
@@ -189,7 +202,8 @@ public record EngineConfig(
           socketBuffer,
           tunCoalescing,
           receiveHoldMicros,
-          udpSegmentation);
+          udpSegmentation,
+          tcp);
     }
   }
 
@@ -209,6 +223,8 @@ public record EngineConfig(
         + tunCoalescing
         + ", udpSegmentation="
         + udpSegmentation
+        + ", tcp="
+        + tcp
         + ", steering="
         + steering
         + ", replyFromReceivedAddress="

@@ -1,6 +1,5 @@
 package dev.braid.agent.engine;
 
-import dev.braid.agent.nativeio.DatagramBatch;
 import dev.braid.agent.nativeio.Epoll;
 import dev.braid.agent.nativeio.EventFd;
 import dev.braid.agent.nativeio.NativeIoException;
@@ -12,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One data plane thread: its own socket, TUN queue, epoll and buffers. Nothing here is shared with
- * other workers, so the packet path takes no lock.
+ * One data plane thread: its own socket ({@link UdpPort}), TUN queue, epoll and buffers. Nothing
+ * here is shared with other workers, so the packet path takes no lock.
  */
-final class Worker implements Runnable, WorkerContext {
+final class Worker implements Runnable, LoopContext {
   private static final System.Logger LOG = System.getLogger(Worker.class.getName());
   private static final long TAG_SOCKET = 1;
   private static final long TAG_TUN = 2;
@@ -27,22 +26,18 @@ final class Worker implements Runnable, WorkerContext {
   private final int index;
   private final int count;
   private final EngineConfig config;
-  private final UdpSocket socket;
+  private final UdpPort port;
   private final TunQueue tun;
   private final Epoll epoll;
   private final EventFd wake;
-  private final DatagramBatch rx;
-  private final DatagramBatch tx;
   private final DatagramHandler datagramHandler;
   private final TunHandler tunHandler;
-  private final WorkerTimer timer;
-  private final WorkerCounters counters;
-  private final ReceivedView received;
+  private final LoopTimer timer;
+  private final LoopCounters counters;
   private final TunView tunView;
   private final TunSegmenter segmenter;
   private final TunOutput tunOutput;
   private long handlerErrors;
-  private boolean segmentationRefusalLogged;
   private final ReceiveHold hold;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -56,29 +51,32 @@ final class Worker implements Runnable, WorkerContext {
       TunQueue tun,
       DatagramHandler datagramHandler,
       TunHandler tunHandler,
-      WorkerTimer timer)
+      LoopTimer timer)
       throws NativeIoException {
     this.index = index;
     this.count = count;
     this.config = config;
-    this.socket = socket;
     this.tun = tun;
     this.datagramHandler = datagramHandler;
     this.tunHandler = tunHandler;
     this.timer = timer;
-    this.counters = new WorkerCounters(index);
+    this.counters = new LoopCounters(index);
     this.hold = new ReceiveHold(config.receiveHoldMicros());
-    this.received = new ReceivedView(config.batchSize());
     this.tunOutput = tun == null ? null : new TunOutput(tun.newWriter(), counters.tunCounts());
     boolean segmented = tun != null && tun.segmentedReads();
     this.segmenter = segmented ? TunSegmenter.forReads(tun.capacity()) : null;
     this.tunView = new TunView(segmented ? segmenter.capacity() : 0);
-    this.rx = socket.newBatch(config.batchSize(), config.datagramSize());
-    this.tx = socket.newBatch(config.batchSize(), config.datagramSize());
-    tx.segmentation(config.udpSegmentation());
+    this.port =
+        new UdpPort(
+            "worker " + index,
+            socket,
+            config.batchSize(),
+            config.datagramSize(),
+            config.udpSegmentation(),
+            counters);
     this.epoll = Epoll.create(4);
     this.wake = EventFd.create();
-    epoll.add(socket.fd(), Epoll.READABLE, TAG_SOCKET);
+    epoll.add(port.fd(), Epoll.READABLE, TAG_SOCKET);
     epoll.add(wake.fd(), Epoll.READABLE, TAG_WAKE);
     if (tun != null) {
       epoll.add(tun.fd(), Epoll.READABLE, TAG_TUN);
@@ -118,34 +116,22 @@ final class Worker implements Runnable, WorkerContext {
 
   private void pollSocket() throws NativeIoException {
     for (int round = 0; round < ROUNDS; round++) {
-      int n = socket.receive(rx);
+      int n = port.receive();
       if (n == 0) {
         return;
       }
-      received.reset();
-      long bytes = 0;
-      for (int i = 0; i < n; i++) {
-        bytes += rx.length(i);
-        if (rx.isTruncated(i)) {
-          counters.drop(DropReason.OVERSIZED, 1);
-        } else if (rx.length(i) == 0) {
-          counters.drop(DropReason.EMPTY, 1);
-        } else {
-          received.accept(i);
-        }
-      }
-      counters.received(n, bytes);
       hold.received(System.nanoTime());
-      if (received.size > 0) {
+      Datagrams received = port.received();
+      if (received.size() > 0) {
         try {
           datagramHandler.onDatagrams(received, this);
         } catch (RuntimeException e) {
           handlerError(e);
-          counters.drop(DropReason.HANDLER_ERROR, received.size);
+          counters.drop(LoopDrop.HANDLER_ERROR, received.size());
         }
       }
       flush();
-      if (n < rx.capacity()) {
+      if (n < port.capacity()) {
         return;
       }
     }
@@ -171,7 +157,7 @@ final class Worker implements Runnable, WorkerContext {
         tunHandler.onTunPackets(tunView, this);
       } catch (RuntimeException e) {
         handlerError(e);
-        counters.drop(DropReason.HANDLER_ERROR, n);
+        counters.drop(LoopDrop.HANDLER_ERROR, n);
       }
       flush();
       if (n < config.batchSize()) {
@@ -201,11 +187,11 @@ final class Worker implements Runnable, WorkerContext {
       deadline = timer.onTimer(this, now);
     } catch (RuntimeException e) {
       handlerError(e);
-      counters.drop(DropReason.HANDLER_ERROR, 1);
+      counters.drop(LoopDrop.HANDLER_ERROR, 1);
       deadline = now + 100_000_000L; // try again soon rather than never
     }
     flush();
-    if (deadline == WorkerTimer.NONE) {
+    if (deadline == LoopTimer.NONE) {
       return -1;
     }
     long millis = Math.max(0, (deadline - now + 999_999) / 1_000_000);
@@ -216,41 +202,11 @@ final class Worker implements Runnable, WorkerContext {
     if (tunOutput != null) {
       tunOutput.flush();
     }
-    int queued = tx.size();
-    if (queued == 0) {
-      return;
-    }
-    int segmentedSends = 0;
-    int segmentedDatagrams = 0;
-    for (int m = 0; m < tx.messageCount(); m++) {
-      int datagrams = tx.messageDatagrams(m);
-      if (datagrams > 1) {
-        segmentedSends++;
-        segmentedDatagrams += datagrams;
-      }
-    }
-    int skipped = socket.send(tx);
-    if (segmentedSends > 0) {
-      counters.segmentedSends(segmentedSends, segmentedDatagrams);
-      if (socket.segmentationRefused() != 0 && !segmentationRefusalLogged) {
-        segmentationRefusalLogged = true;
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "worker "
-                + index
-                + ": the kernel refused UDP segmentation ("
-                + socket.segmentationRefusal()
-                + "); sending one datagram per message from now on, none lost");
-      }
-    }
-    counters.sent(queued - skipped, tx.lastSentBytes());
-    if (skipped > 0) {
-      counters.drop(DropReason.SEND_FAILED, skipped);
-    }
+    port.flush();
   }
 
   @Override
-  public int workerIndex() {
+  public int loopIndex() {
     return index;
   }
 
@@ -261,32 +217,32 @@ final class Worker implements Runnable, WorkerContext {
 
   @Override
   public void send(Path path, ByteBuffer payload) {
-    if (payload.remaining() > tx.bufferSize()) {
-      counters.drop(DropReason.SEND_FAILED, 1);
+    if (!(path instanceof UdpPath udp)) {
+      counters.drop(LoopDrop.SEND_FAILED, 1);
       return;
     }
-    if (tx.isFull()) {
-      flush();
+    if (port.sendBatchFull()) {
+      flush(); // TUN output too, as after a handler call
     }
-    boolean pinSource = config.replyFromReceivedAddress() && path.local() != null;
-    tx.add(path.remote(), pinSource ? path.local() : null, pinSource ? path.ifindex() : 0, payload);
+    boolean pinSource = config.replyFromReceivedAddress() && udp.local() != null;
+    port.send(udp, pinSource ? udp.local() : null, pinSource ? udp.ifindex() : 0, payload);
   }
 
   @Override
   public void writeTun(ByteBuffer packet) {
     if (tun == null) {
-      counters.drop(DropReason.TUN_WRITE_FAILED, 1);
+      counters.drop(LoopDrop.TUN_WRITE_FAILED, 1);
       return;
     }
     tunOutput.write(packet);
   }
 
   @Override
-  public void drop(DropReason reason, int n) {
+  public void drop(LoopDrop reason, int n) {
     counters.drop(reason, n);
   }
 
-  WorkerCounters counters() {
+  LoopCounters counters() {
     return counters;
   }
 
@@ -301,7 +257,7 @@ final class Worker implements Runnable, WorkerContext {
 
   /** Why the kernel refused this worker's UDP GSO sends, or null if it never did. */
   String segmentationRefusal() {
-    return socket.segmentationRefusal();
+    return port.segmentationRefusal();
   }
 
   void wake() throws NativeIoException {
@@ -316,7 +272,7 @@ final class Worker implements Runnable, WorkerContext {
   /** Closes what this worker owns; called after its thread has ended. */
   List<Exception> close() {
     List<Exception> errors = new ArrayList<>();
-    for (AutoCloseable c : new AutoCloseable[] {tunOutput, socket, tun, epoll, wake, rx, tx}) {
+    for (AutoCloseable c : new AutoCloseable[] {tunOutput, port, tun, epoll, wake}) {
       if (c == null) {
         continue;
       }
@@ -327,47 +283,6 @@ final class Worker implements Runnable, WorkerContext {
       }
     }
     return errors;
-  }
-
-  /** The accepted datagrams of the last receive, without copying them. */
-  private final class ReceivedView implements Datagrams {
-    private final int[] accepted;
-    private int size;
-
-    ReceivedView(int capacity) {
-      accepted = new int[capacity];
-    }
-
-    void reset() {
-      size = 0;
-    }
-
-    void accept(int i) {
-      accepted[size++] = i;
-    }
-
-    @Override
-    public int size() {
-      return size;
-    }
-
-    @Override
-    public ByteBuffer payload(int i) {
-      return rx.payload(slot(i));
-    }
-
-    @Override
-    public Path path(int i) {
-      int s = slot(i);
-      return new Path(rx.remoteAddress(s), rx.localAddress(s), rx.ifindex(s));
-    }
-
-    private int slot(int i) {
-      if (i < 0 || i >= size) {
-        throw new IndexOutOfBoundsException("datagram " + i + " of " + size);
-      }
-      return accepted[i];
-    }
   }
 
   /**
@@ -387,7 +302,7 @@ final class Worker implements Runnable, WorkerContext {
       int first = segmenter.count();
       int added = segmenter.split(header, packet);
       if (added < 0) {
-        counters.drop(DropReason.TUN_SEGMENT_FAILED, 1);
+        counters.drop(LoopDrop.TUN_SEGMENT_FAILED, 1);
         continue;
       }
       counters.segmented(added);

@@ -1,14 +1,12 @@
 package dev.braid.agent.gateway;
 
-import dev.braid.agent.engine.CounterSnapshot;
 import dev.braid.agent.engine.DatagramHandler;
 import dev.braid.agent.engine.Engine;
+import dev.braid.agent.engine.LoopTimer;
+import dev.braid.agent.engine.Loops;
 import dev.braid.agent.engine.Path;
 import dev.braid.agent.engine.SessionTable;
 import dev.braid.agent.engine.TunHandler;
-import dev.braid.agent.engine.WorkerTimer;
-import dev.braid.agent.nativeio.NativeIoException;
-import dev.braid.agent.nativeio.TcpListener;
 import dev.braid.agent.openvpn.push.AddressPool;
 import dev.braid.agent.openvpn.reliable.SenderCounters;
 import dev.braid.agent.openvpn.session.ServerConfig;
@@ -16,6 +14,7 @@ import dev.braid.agent.openvpn.session.ServerSessions;
 import dev.braid.agent.openvpn.tlswrap.ResetCookie;
 import dev.braid.agent.openvpn.tlswrap.ResetRateLimiter;
 import dev.braid.agent.openvpn.wire.DropReason;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,16 +23,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
- * The OpenVPN server on N engine workers; pass it to {@link Engine#start} as the handlers, then
- * {@link #attach} the started engine so that workers can wake each other for hand-offs. Readable
- * from any thread through {@link #sessions()} and {@link #protocolDrops()} without stopping the
- * workers. {@link #apply} swaps the protocol settings while running: each loop picks them up on its
- * own thread (new sessions and renegotiations use them, established sessions keep their keys).
+ * The OpenVPN server on the engine's loops: N UDP workers and, with TCP, the TCP loop. Pass it to
+ * {@link dev.braid.agent.engine.Engine#start} as the handlers, then {@link #attach} the started
+ * engine (or any {@link Loops}) so that loops can wake each other for hand-offs. Readable from any
+ * thread through {@link #sessions()} and {@link #protocolDrops()} without stopping the loops.
+ * {@link #apply} swaps the protocol settings while running: each loop picks them up on its own
+ * thread (new sessions and renegotiations use them, established sessions keep their keys).
  */
 public final class Gateway implements Engine.Handlers {
-  /** Packets one worker may queue for another before it drops (and counts) them. */
+  /** Packets one loop may queue for another before it drops (and counts) them. */
   static final int HANDOFF_CAPACITY = 4096;
 
   private static final long COOKIE_SLOT_NANOS = Duration.ofSeconds(30).toNanos();
@@ -41,21 +42,20 @@ public final class Gateway implements Engine.Handlers {
   private final SessionTable<Integer> peerIds;
   private final ConcurrentMap<TunnelAddress, Route> routes = new ConcurrentHashMap<>();
   private final DuplicateClients duplicates = new DuplicateClients();
-  private final List<WorkerGateway> workers = new ArrayList<>();
+  private final List<LoopGateway> loops = new ArrayList<>();
   private volatile ServerConfig config;
   private volatile ServerConfig tcpConfig;
   private final AddressPool pool;
   private final byte[] cookieKey = new byte[32];
-  private volatile Engine engine;
-  private volatile TcpGateway tcp;
-  private Thread tcpThread;
+  private volatile Loops engine;
 
   /**
    * @param config the server's protocol settings
-   * @param pool tunnel addresses, shared by all workers
+   * @param pool tunnel addresses, shared by all loops
    * @param workerCount the engine's worker count
+   * @param tcp whether the engine runs the TCP loop (index {@code workerCount})
    */
-  public Gateway(ServerConfig config, AddressPool pool, int workerCount) {
+  public Gateway(ServerConfig config, AddressPool pool, int workerCount, boolean tcp) {
     this.peerIds = new SessionTable<>(workerCount);
     this.config = config;
     this.tcpConfig = forTcp(config);
@@ -66,12 +66,8 @@ public final class Gateway implements Engine.Handlers {
       // Every worker verifies cookies with the same key: a client's reset and its next packet
       // may reach different workers before its session exists.
       ServerSessions<Path> sessions =
-          new ServerSessions<>(
+          sessions(
               () -> this.config,
-              new ResetCookie(cookieKey, COOKIE_SLOT_NANOS),
-              new ResetRateLimiter(50, 20),
-              pool,
-              Gateway::peerAddress,
               new ServerSessions.PeerIds() {
                 @Override
                 public int allocate() {
@@ -87,38 +83,33 @@ public final class Gateway implements Engine.Handlers {
                   peerIds.remove(peerId, worker);
                 }
               });
-      workers.add(new WorkerGateway(w, this, sessions, HANDOFF_CAPACITY));
+      loops.add(new LoopGateway(w, "UDP", "worker " + w, this, sessions, HANDOFF_CAPACITY));
+    }
+    if (tcp) {
+      ServerSessions<Path> sessions =
+          sessions(() -> tcpConfig, ServerSessions.PeerIds.sequential());
+      loops.add(new LoopGateway(workerCount, "TCP", "tcp", this, sessions, HANDOFF_CAPACITY));
     }
   }
 
-  /** Lets workers wake each other through the engine; call once it has started. */
-  public void attach(Engine engine) {
-    if (engine.workerCount() != workers.size()) {
+  private ServerSessions<Path> sessions(
+      Supplier<ServerConfig> settings, ServerSessions.PeerIds peerIds) {
+    return new ServerSessions<>(
+        settings,
+        new ResetCookie(cookieKey, COOKIE_SLOT_NANOS),
+        new ResetRateLimiter(50, 20),
+        pool,
+        Gateway::peerAddress,
+        peerIds);
+  }
+
+  /** Lets loops wake each other through the engine; call once it has started. */
+  public void attach(Loops engine) {
+    if (engine.workerCount() != workerCount()) {
       throw new IllegalArgumentException(
-          "engine has " + engine.workerCount() + " workers, gateway " + workers.size());
+          "engine has " + engine.workerCount() + " workers, gateway " + workerCount());
     }
     this.engine = engine;
-  }
-
-  /**
-   * Serves OpenVPN over TCP on {@code listener} (already bound, usually to the UDP port) from its
-   * own loop thread, with the same PKI, pool and tunnel routes as the workers.
-   */
-  public synchronized void startTcp(TcpListener listener) throws NativeIoException {
-    if (tcp != null) {
-      throw new IllegalStateException("TCP already started");
-    }
-    ServerSessions<TcpLink> sessions =
-        new ServerSessions<>(
-            () -> tcpConfig,
-            new ResetCookie(cookieKey, COOKIE_SLOT_NANOS),
-            new ResetRateLimiter(50, 20),
-            pool,
-            link -> socketAddress(link.remote()),
-            ServerSessions.PeerIds.sequential());
-    Engine e = engine;
-    tcp = new TcpGateway(this, listener, sessions, HANDOFF_CAPACITY, workers.size(), e);
-    tcpThread = Thread.ofPlatform().name("braid-tcp").daemon().start(tcp);
   }
 
   /**
@@ -164,55 +155,19 @@ public final class Gateway implements Engine.Handlers {
         .withClientReceiveBuffer(0);
   }
 
-  /** Stops the TCP loop, if started, and closes its listener and connections. */
-  public synchronized void stopTcp() throws NativeIoException, InterruptedException {
-    if (tcp == null) {
-      return;
-    }
-    tcp.requestStop();
-    if (!tcpThread.join(java.time.Duration.ofSeconds(10))) {
-      throw new IllegalStateException("TCP loop did not stop");
-    }
-    tcp.close();
-  }
-
-  /** The TCP listener's transport (MPTCP or why not), or null without TCP. */
-  public TcpListener.Transport tcpTransport() {
-    TcpGateway t = tcp;
-    return t == null ? null : t.listener().transport();
-  }
-
-  /** Ended TCP connections by cause (status keys), empty without TCP. */
-  public Map<String, Long> tcpDisconnects() {
-    TcpGateway t = tcp;
-    return t == null ? Map.of() : t.disconnects().snapshot();
-  }
-
-  /** The TCP loop's counters, or null without TCP. */
-  public CounterSnapshot tcpCounters() {
-    TcpGateway t = tcp;
-    return t == null ? null : t.counters();
-  }
-
-  /** The TCP loop's failure, or null. */
-  public Throwable tcpFailure() {
-    TcpGateway t = tcp;
-    return t == null ? null : t.failure();
+  @Override
+  public DatagramHandler datagramHandler(int loop) {
+    return loops.get(loop);
   }
 
   @Override
-  public DatagramHandler datagramHandler(int worker) {
-    return workers.get(worker);
+  public TunHandler tunHandler(int loop) {
+    return loops.get(loop);
   }
 
   @Override
-  public TunHandler tunHandler(int worker) {
-    return workers.get(worker);
-  }
-
-  @Override
-  public WorkerTimer timer(int worker) {
-    return workers.get(worker);
+  public LoopTimer timer(int loop) {
+    return loops.get(loop);
   }
 
   /** Every loop's sessions as last published (at most a second old). */
@@ -226,12 +181,8 @@ public final class Gateway implements Engine.Handlers {
 
   private List<Publisher.Published> published() {
     List<Publisher.Published> all = new ArrayList<>();
-    for (WorkerGateway w : workers) {
-      all.add(w.published());
-    }
-    TcpGateway t = tcp;
-    if (t != null) {
-      all.add(t.published());
+    for (LoopGateway loop : loops) {
+      all.add(loop.published());
     }
     return all;
   }
@@ -266,9 +217,9 @@ public final class Gateway implements Engine.Handlers {
     return published().stream().mapToLong(Publisher.Published::handshakes).sum();
   }
 
-  /** The UDP port the workers listen on, once {@link #attach attached}; else 0. */
+  /** The port the loops listen on, once {@link #attach attached}; else 0. */
   int port() {
-    Engine e = engine;
+    Loops e = engine;
     return e == null ? 0 : e.port();
   }
 
@@ -278,7 +229,7 @@ public final class Gateway implements Engine.Handlers {
 
   /** The hand-off queue of loop {@code owner} (a worker, or the TCP loop at the worker count). */
   HandoffQueue<Handed> handoffTo(int owner) {
-    return owner < workers.size() ? workers.get(owner).handoff() : tcp.handoff();
+    return loops.get(owner).handoff();
   }
 
   /**
@@ -296,11 +247,8 @@ public final class Gateway implements Engine.Handlers {
 
   /** Wakes every loop (workers and the TCP loop) for something each must do on its own thread. */
   void wakeAll() {
-    for (int w = 0; w < workers.size(); w++) {
-      wake(w);
-    }
-    if (tcp != null) {
-      wake(workers.size());
+    for (int loop = 0; loop < loops.size(); loop++) {
+      wake(loop);
     }
   }
 
@@ -309,31 +257,22 @@ public final class Gateway implements Engine.Handlers {
   }
 
   /**
-   * Wakes loop {@code w} (a worker, or the TCP loop at the worker count) to drain its hand-off
-   * queue; a worker woken before {@link #attach} drains on its next turn.
+   * Wakes loop {@code loop} (a worker, or the TCP loop at the worker count) to drain its hand-off
+   * queue; a loop woken before {@link #attach} drains on its next turn.
    */
-  void wake(int w) {
-    if (w == workers.size()) {
-      tcp.wake();
-      return;
-    }
-    Engine e = engine;
-    if (e == null) {
-      return;
-    }
-    try {
-      e.wake(w);
-    } catch (NativeIoException ex) {
-      throw new IllegalStateException("waking worker " + w + ": " + ex.getMessage(), ex);
+  void wake(int loop) {
+    Loops e = engine;
+    if (e != null) {
+      e.wake(loop);
     }
   }
 
-  /** The remote address and port of a path (reset-cookie input). */
+  /** The remote address and port of a path, UDP or TCP (reset-cookie input). */
   static byte[] peerAddress(Path path) {
     return socketAddress(path.remote());
   }
 
-  private static byte[] socketAddress(java.net.InetSocketAddress a) {
+  private static byte[] socketAddress(InetSocketAddress a) {
     byte[] ip = a.getAddress().getAddress();
     byte[] out = new byte[ip.length + 2];
     System.arraycopy(ip, 0, out, 0, ip.length);

@@ -1,6 +1,8 @@
 package dev.braid.agent.gateway;
 
 import dev.braid.agent.engine.Path;
+import dev.braid.agent.engine.TcpPath;
+import dev.braid.agent.engine.UdpPath;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,15 +15,23 @@ import java.net.InetSocketAddress;
  * @param local the gateway address and port the client sent to, or null when unknown
  */
 public record PathView(String remote, String local) {
+  /** A path of either transport; {@code port} is the gateway's listening port. */
+  static PathView of(Path p, int port) {
+    return switch (p) {
+      case UdpPath udp -> udp(udp, port);
+      case TcpPath tcp -> tcp(tcp);
+    };
+  }
+
   /** A UDP path; {@code port} is the gateway's listening port. */
-  static PathView udp(Path p, int port) {
+  static PathView udp(UdpPath p, int port) {
     return new PathView(
         endpoint(p.remote().getAddress(), p.remote().getPort()),
         p.local() == null ? null : endpoint(p.local(), port));
   }
 
   /** A TCP connection's ends. */
-  static PathView tcp(TcpLink link) {
+  static PathView tcp(TcpPath link) {
     return new PathView(endpoint(link.remote()), endpoint(link.local()));
   }
 

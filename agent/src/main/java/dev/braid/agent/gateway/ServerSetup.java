@@ -1,6 +1,6 @@
 package dev.braid.agent.gateway;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.push.AddressPool;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.openvpn.tls.TlsServerContext;
@@ -18,7 +18,6 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns the agent config document into the server's protocol settings: reads the PKI and the
@@ -36,77 +35,57 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
    * @throws GeneralSecurityException when the certificates, key or CRL do not parse
    */
   public static ServerSetup from(AgentConfig config) throws IOException, GeneralSecurityException {
-    AgentConfig.Tls tls = config.tls;
+    AgentConfig.Tls tls = config.tls();
     if (tls == null) {
       throw new IOException("tls: missing (certificate, key and CA files are required)");
     }
     TlsServerContext context =
         TlsServerContext.fromPem(
-            read("tls.certFile", tls.certFile),
-            read("tls.keyFile", tls.keyFile),
-            read("tls.caFile", tls.caFile),
-            tls.crlFile == null ? "" : read("tls.crlFile", tls.crlFile),
-            tls.minVersion == null ? "1.2" : tls.minVersion);
-    ServerConfig defaults = ServerConfig.defaults(wrap(tls), context);
-    List<DataCipher> ciphers = new ArrayList<>();
-    for (var c : config.ciphers) {
-      ciphers.add(DataCipher.valueOf(c.name()));
-    }
-    Duration ping = defaults.ping();
-    Duration pingRestart = defaults.pingRestart();
-    if (config.keepalive != null && config.keepalive.intervalSeconds != null) {
-      ping = Duration.ofSeconds(config.keepalive.intervalSeconds);
-    }
-    if (config.keepalive != null && config.keepalive.timeoutSeconds != null) {
-      pingRestart = Duration.ofSeconds(config.keepalive.timeoutSeconds);
+            read("tls.certFile", tls.certFile()),
+            read("tls.keyFile", tls.keyFile()),
+            read("tls.caFile", tls.caFile()),
+            tls.crlFile() == null ? "" : read("tls.crlFile", tls.crlFile()),
+            tls.minVersion());
+    List<AeadCipher> ciphers = new ArrayList<>();
+    for (var c : config.ciphers()) {
+      ciphers.add(AeadCipher.valueOf(c.name()));
     }
     List<String> push = new ArrayList<>();
-    for (String route : config.routes) {
+    for (String route : config.routes()) {
       push.add(routeOption(route));
     }
-    push.addAll(dnsOptions(config.dns));
-    if (config.pools == null || config.pools.ipv4 == null) {
+    push.addAll(dnsOptions(config.dns()));
+    if (config.pools() == null || config.pools().ipv4() == null) {
       throw new IOException("pools.ipv4: missing (the gateway needs an IPv4 tunnel pool)");
     }
     ServerConfig server =
-        new ServerConfig(
-            defaults.wrap(),
-            context,
-            ciphers.isEmpty() ? defaults.ciphers() : List.copyOf(ciphers),
-            defaults.reliable(),
-            defaults.handWindow(),
-            ping,
-            pingRestart,
-            defaults.transitionWindow(),
-            defaults.tlsChunk(),
-            List.copyOf(push),
-            defaults.wallSeconds(),
-            Duration.ofSeconds(config.renegotiateSeconds == null ? 0 : config.renegotiateSeconds),
-            config.clientReceiveBuffer == null
-                ? AgentConfig.DEFAULT_CLIENT_RECEIVE_BUFFER
-                : config.clientReceiveBuffer);
+        ServerConfig.builder(wrap(tls), context)
+            .ciphers(ciphers)
+            .ping(Duration.ofSeconds(config.keepaliveIntervalSecondsOrDefault()))
+            .pingRestart(Duration.ofSeconds(config.keepaliveTimeoutSecondsOrDefault()))
+            .extraPush(push)
+            .renegotiate(Duration.ofSeconds(config.renegotiateSeconds()))
+            .clientReceiveBuffer(config.clientReceiveBufferOrDefault())
+            .build();
     return new ServerSetup(
         server,
-        new AddressPool(
-            config.pools.ipv4,
-            config.pools.ipv6,
-            config.pools.fixedAddresses == null ? Map.of() : config.pools.fixedAddresses));
+        new AddressPool(config.pools().ipv4(), config.pools().ipv6(), config.fixedAddresses()));
   }
 
   private static ControlWrap wrap(AgentConfig.Tls tls) throws IOException {
-    return switch (tls.controlChannel) {
+    return switch (tls.controlChannel()) {
       case TLS_CRYPT -> new TlsCrypt(key(tls), KeyDirection.NORMAL);
       case TLS_AUTH ->
           new TlsAuth(
               key(tls),
               KeyDirection.NORMAL,
-              TlsAuth.Digest.valueOf(tls.authDigest == null ? "SHA1" : tls.authDigest.name()));
+              TlsAuth.Digest.valueOf(tls.authDigestOrDefault().name()));
       case NONE -> ControlWrap.NONE;
     };
   }
 
   private static StaticKey key(AgentConfig.Tls tls) throws IOException {
-    String file = tls.controlChannelKeyFile;
+    String file = tls.controlChannelKeyFile();
     try {
       return StaticKey.parse(read("tls.controlChannelKeyFile", file));
     } catch (IllegalArgumentException e) {

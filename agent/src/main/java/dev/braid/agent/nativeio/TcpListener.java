@@ -25,7 +25,7 @@ public final class TcpListener implements AutoCloseable {
 
   private final FileDescriptor fd;
   private final InetSocketAddress localAddress;
-  private final Transport transport;
+  private final Protocol protocol;
   private final TcpOptions connectionOptions;
 
   /**
@@ -34,7 +34,7 @@ public final class TcpListener implements AutoCloseable {
    * @param mptcp the listener is an MPTCP socket
    * @param reason why it is not (errno of the MPTCP socket() call, or the sysctl), null when it is
    */
-  public record Transport(boolean mptcp, String reason) {}
+  public record Protocol(boolean mptcp, String reason) {}
 
   /**
    * @param mptcp try MPTCP first (falls back to TCP with a reason); false: plain TCP
@@ -70,11 +70,11 @@ public final class TcpListener implements AutoCloseable {
   private TcpListener(
       FileDescriptor fd,
       InetSocketAddress localAddress,
-      Transport transport,
+      Protocol protocol,
       TcpOptions connectionOptions) {
     this.fd = fd;
     this.localAddress = localAddress;
-    this.transport = transport;
+    this.protocol = protocol;
     this.connectionOptions = connectionOptions;
   }
 
@@ -83,21 +83,21 @@ public final class TcpListener implements AutoCloseable {
       throws NativeIoException {
     int family = bindAddress.getAddress() instanceof Inet4Address ? Linux.AF_INET : Linux.AF_INET6;
     int type = Linux.SOCK_STREAM | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC;
-    Transport transport;
+    Protocol protocol;
     int raw;
     if (options.mptcp()) {
       raw = LibC.socket(family, type, Linux.IPPROTO_MPTCP);
-      transport = raw >= 0 ? new Transport(true, null) : new Transport(false, whyNoMptcp(-raw));
+      protocol = raw >= 0 ? new Protocol(true, null) : new Protocol(false, whyNoMptcp(-raw));
     } else {
       raw = -1;
-      transport = new Transport(false, "MPTCP not requested");
+      protocol = new Protocol(false, "MPTCP not requested");
     }
     String what = "TCP listener " + bindAddress;
     if (raw < 0) {
       raw = LibC.check(LibC.socket(family, type, StreamCalls.IPPROTO_TCP), "socket", what);
     }
     FileDescriptor fd =
-        new FileDescriptor(raw, (transport.mptcp() ? "MPTCP" : "TCP") + " listener " + bindAddress);
+        new FileDescriptor(raw, (protocol.mptcp() ? "MPTCP" : "TCP") + " listener " + bindAddress);
     try {
       if (options.reuseAddress()) {
         check(
@@ -118,8 +118,7 @@ public final class TcpListener implements AutoCloseable {
         MemorySegment lenPtr = arena.allocate(JAVA_INT);
         lenPtr.set(JAVA_INT, 0, SockAddr.MAX_SIZE);
         LibC.check(LibC.getsockname(raw, addr, lenPtr), "getsockname", what);
-        return new TcpListener(
-            fd, SockAddr.decode(addr, 0), transport, options.connectionOptions());
+        return new TcpListener(fd, SockAddr.decode(addr, 0), protocol, options.connectionOptions());
       }
     } catch (NativeIoException | RuntimeException e) {
       UdpSocket.closeQuietly(fd, e);
@@ -156,7 +155,7 @@ public final class TcpListener implements AutoCloseable {
    * Accepts one pending connection without blocking; null when none is waiting. The connection is
    * non-blocking and has the listener's connection options applied.
    */
-  public TcpConnection accept() throws NativeIoException {
+  public TcpSocket accept() throws NativeIoException {
     while (true) {
       int raw =
           StreamCalls.accept4(
@@ -165,7 +164,7 @@ public final class TcpListener implements AutoCloseable {
               MemorySegment.NULL,
               Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
       if (raw >= 0) {
-        return TcpConnection.adopt(raw, connectionOptions, localAddress.toString());
+        return TcpSocket.adopt(raw, connectionOptions, localAddress.toString());
       }
       if (raw == -Linux.EAGAIN) {
         return null;
@@ -186,12 +185,12 @@ public final class TcpListener implements AutoCloseable {
   }
 
   /** MPTCP or TCP, and why not MPTCP. */
-  public Transport transport() {
-    return transport;
+  public Protocol protocol() {
+    return protocol;
   }
 
   public boolean isMptcp() {
-    return transport.mptcp();
+    return protocol.mptcp();
   }
 
   public InetSocketAddress localAddress() {
@@ -210,6 +209,6 @@ public final class TcpListener implements AutoCloseable {
 
   @Override
   public String toString() {
-    return (transport.mptcp() ? "MPTCP" : "TCP") + " listener " + localAddress;
+    return (protocol.mptcp() ? "MPTCP" : "TCP") + " listener " + localAddress;
   }
 }

@@ -160,7 +160,7 @@ public final class UdpSocket implements AutoCloseable {
    * Receives up to {@code batch.capacity()} datagrams without blocking. Returns how many arrived (0
    * when none were waiting).
    */
-  public int receive(DatagramBatch batch) throws NativeIoException {
+  public int receive(ReceiveBatch batch) throws NativeIoException {
     batch.prepareReceive();
     while (true) {
       int rc = LibC.recvmmsg(fd.intValue(), batch.headers(), batch.capacity(), Linux.MSG_DONTWAIT);
@@ -180,9 +180,9 @@ public final class UdpSocket implements AutoCloseable {
   /**
    * Sends every datagram queued in {@code batch} without blocking and clears it. A datagram the
    * kernel refuses (unreachable, full buffer) is skipped; returns how many were skipped, and {@link
-   * DatagramBatch#lastSendErrno()} says why.
+   * SendBatch#lastSendErrno()} says why.
    */
-  public int send(DatagramBatch batch) {
+  public int send(SendBatch batch) {
     int skipped = sendKeepingBatch(batch);
     batch.clear();
     return skipped;
@@ -192,7 +192,7 @@ public final class UdpSocket implements AutoCloseable {
    * Like {@link #send} but leaves the datagrams queued, so that a load generator can send the same
    * batch again without copying it.
    */
-  public int sendKeepingBatch(DatagramBatch batch) {
+  public int sendKeepingBatch(SendBatch batch) {
     int total = batch.messageCount();
     int offset = 0;
     int skipped = 0;
@@ -245,7 +245,7 @@ public final class UdpSocket implements AutoCloseable {
   }
 
   /** Sends message {@code m}'s datagrams one by one; returns {bytes sent, datagrams skipped}. */
-  private long[] sendSegmentsAlone(DatagramBatch batch, int m) {
+  private long[] sendSegmentsAlone(SendBatch batch, int m) {
     long bytes = 0;
     long skipped = 0;
     for (int k = 0; k < batch.messageDatagrams(m); k++) {
@@ -290,7 +290,7 @@ public final class UdpSocket implements AutoCloseable {
   public void sendTo(
       java.nio.ByteBuffer payload, InetSocketAddress remote, InetAddress localSource, int ifindex)
       throws NativeIoException {
-    try (DatagramBatch one = newBatch(1, Math.max(1, payload.remaining()))) {
+    try (SendBatch one = newSendBatch(1, Math.max(1, payload.remaining()))) {
       one.add(remote, localSource, ifindex, payload);
       if (send(one) > 0) {
         throw new NativeIoException("sendmmsg", one.lastSendErrno(), "to " + remote);
@@ -299,11 +299,19 @@ public final class UdpSocket implements AutoCloseable {
   }
 
   /**
-   * A batch for this socket: {@code capacity} datagrams per system call of up to {@code bufferSize}
-   * bytes each (longer ones arrive truncated and flagged).
+   * A receive batch for this socket: {@code capacity} datagrams per system call of up to {@code
+   * bufferSize} bytes each (longer ones arrive truncated and flagged).
    */
-  public DatagramBatch newBatch(int capacity, int bufferSize) {
-    return new DatagramBatch(capacity, bufferSize, family);
+  public ReceiveBatch newReceiveBatch(int capacity, int bufferSize) {
+    return new ReceiveBatch(capacity, bufferSize);
+  }
+
+  /**
+   * A send batch for this socket: {@code capacity} datagrams per system call of up to {@code
+   * bufferSize} bytes each, destinations encoded for this socket's family.
+   */
+  public SendBatch newSendBatch(int capacity, int bufferSize) {
+    return new SendBatch(capacity, bufferSize, family);
   }
 
   @Override

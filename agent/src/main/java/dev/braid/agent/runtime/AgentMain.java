@@ -48,6 +48,7 @@ public final class AgentMain {
     AgentEnvironment env = AgentEnvironment.fromSystem();
     AgentConfig config = ConfigLoader.load(configFile, env.nodeName()).config();
     GatewayDataPlane dataPlane = GatewayDataPlane.start(config, tun, null);
+    TunnelNat nat = TunnelNat.start(config, dataPlane.engine().tunName(), null);
     KubernetesClient client = AgentEnvironment.statusClient(config);
     ControlPlane control =
         ControlPlane.start(
@@ -55,10 +56,14 @@ public final class AgentMain {
             env.nodeName(),
             env.addresses(),
             dataPlane,
-            dataPlane::reload,
+            (previous, next, restartNeeded) -> {
+              dataPlane.reload(previous, next, restartNeeded);
+              nat.apply(next);
+            },
             client,
             null,
             Clock.systemUTC());
+    control.contribute(nat);
     LOG.info(
         "agent serving: port {} workers {} tun {} mode {} control port {}",
         dataPlane.engine().port(),
@@ -96,6 +101,7 @@ public final class AgentMain {
       if (client != null) {
         client.close();
       }
+      nat.close();
       dataPlane.close();
       LOG.info("stopped");
     } finally {

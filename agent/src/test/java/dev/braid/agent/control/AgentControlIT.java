@@ -132,7 +132,7 @@ class AgentControlIT {
       assertThat(refused.getStatus().lastError.reason).isEqualTo("ConfigInvalid");
       assertThat(refused.getStatus().lastError.message).contains("routes[0]");
       assertThat(refused.getStatus().serving).as("sessions survive a refused config").isTrue();
-      assertThat(plane.reloader().current().routes).containsExactly("10.96.0.0/12");
+      assertThat(plane.reloader().current().routes()).containsExactly("10.96.0.0/12");
       assertThat(body(http, plane, "/metrics"))
           .contains("braid_agent_config_reloads_total{result=\"refused\"} 1");
     }

@@ -30,13 +30,13 @@ class ConfigReloaderTest {
   void routeChangeIsAppliedInPlaceAndPortChangeNeedsARestart() throws Exception {
     ConfigFixture f = new ConfigFixture(root);
     ConfigReloader reloader = start(f);
-    assertThat(reloader.current().node).isEqualTo("node-a");
+    assertThat(reloader.current().node()).isEqualTo("node-a");
     assertThat(reloader.poll()).as("nothing changed").isFalse();
 
     f.write(f.document("ns", "u1", 1194, "10.96.0.0/16"));
     assertThat(reloader.poll()).isTrue();
     assertThat(applied).singleElement().satisfies(a -> assertThat(a.restart()).isFalse());
-    assertThat(reloader.current().routes).containsExactly("10.96.0.0/16");
+    assertThat(reloader.current().routes()).containsExactly("10.96.0.0/16");
 
     f.write(f.document("ns", "u1", 1195, "10.96.0.0/16"));
     assertThat(reloader.poll()).isTrue();
@@ -51,7 +51,7 @@ class ConfigReloaderTest {
 
     f.write(f.document("ns", "u1", 1194, "10.8.0.0/16"));
     assertThat(reloader.poll()).isFalse();
-    assertThat(reloader.current().routes).containsExactly("10.96.0.0/12");
+    assertThat(reloader.current().routes()).containsExactly("10.96.0.0/12");
     assertThat(reloader.lastError().reason).isEqualTo("ConfigInvalid");
     assertThat(reloader.lastError().message)
         .contains("routes[0]: 10.8.0.0/16 overlaps the tunnel pool 10.8.0.0/24")
@@ -80,7 +80,7 @@ class ConfigReloaderTest {
 
     f.write(f.document("ns", "u1", 1195, "10.96.0.0/12"));
     assertThat(reloader.poll()).isFalse();
-    assertThat(reloader.current().listen.port).isEqualTo(1194);
+    assertThat(reloader.current().listen().port()).isEqualTo(1194);
     assertThat(reloader.lastError().message).contains("EADDRINUSE");
   }
 

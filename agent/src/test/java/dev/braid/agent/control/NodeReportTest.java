@@ -12,14 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class NodeReportTest {
   private static AgentConfig config(String uid) {
-    AgentConfig c = new AgentConfig();
-    c.gateway = new AgentConfig.GatewayRef();
-    c.gateway.name = "edge";
-    c.gateway.namespace = "vpn";
-    c.gateway.uid = uid;
-    c.gateway.generation = 4L;
-    c.node = "node-a";
-    return c;
+    return AgentConfig.builder()
+        .gateway(new AgentConfig.GatewayRef("edge", "vpn", uid, 4L))
+        .node("node-a")
+        .build();
   }
 
   @Test

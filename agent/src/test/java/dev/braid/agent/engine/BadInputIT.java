@@ -64,9 +64,9 @@ class BadInputIT {
         assertThat(engine.failure()).isNull();
         List<CounterSnapshot> counters = engine.counters();
         counters.forEach(System.out::println);
-        assertThat(sum(counters, DropReason.OVERSIZED)).isPositive();
-        assertThat(sum(counters, DropReason.EMPTY)).isPositive();
-        assertThat(sum(counters, DropReason.MALFORMED)).isPositive();
+        assertThat(sum(counters, LoopDrop.OVERSIZED)).isPositive();
+        assertThat(sum(counters, LoopDrop.EMPTY)).isPositive();
+        assertThat(sum(counters, LoopDrop.MALFORMED)).isPositive();
         assertThat(counters.stream().mapToLong(CounterSnapshot::datagramsIn).sum()).isPositive();
       }
     }
@@ -111,7 +111,7 @@ class BadInputIT {
             });
   }
 
-  private static long sum(List<CounterSnapshot> counters, DropReason reason) {
+  private static long sum(List<CounterSnapshot> counters, LoopDrop reason) {
     return counters.stream().mapToLong(c -> c.drops(reason)).sum();
   }
 }

@@ -107,7 +107,7 @@ class TunIT {
           for (int i = 0; i < packets.size(); i++) {
             ByteBuffer p = packets.packet(i);
             if (isTestPacket(p)) {
-              perWorker.incrementAndGet(context.workerIndex());
+              perWorker.incrementAndGet(context.loopIndex());
               swap(p, 12, 16, 4);
               swap(p, 20, 22, 2);
               context.writeTun(p);

@@ -2,7 +2,8 @@ package dev.braid.agent.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.agent.engine.Path;
+import dev.braid.agent.engine.TcpPath;
+import dev.braid.agent.engine.UdpPath;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class PathViewTest {
   @Test
   void udpPathNamesBothEndsWithPortsAndNoSlashOrInterfaceIndex() throws Exception {
-    Path p =
-        new Path(
+    UdpPath p =
+        new UdpPath(
             new InetSocketAddress(InetAddress.getByName("10.78.0.2"), 36028),
             InetAddress.getByName("10.78.0.1"),
             2);
@@ -23,15 +24,15 @@ class PathViewTest {
 
   @Test
   void ipv6EndsAreBracketedAndAnUnknownLocalStaysUnknown() throws Exception {
-    Path p = new Path(new InetSocketAddress(InetAddress.getByName("fd77::2"), 5000), null, 0);
+    UdpPath p = new UdpPath(new InetSocketAddress(InetAddress.getByName("fd77::2"), 5000), null, 0);
 
     assertThat(PathView.udp(p, 1194)).isEqualTo(new PathView("[fd77:0:0:0:0:0:0:2]:5000", null));
   }
 
   @Test
   void tcpPathNamesTheConnectionsEnds() throws Exception {
-    TcpLink link =
-        new TcpLink(
+    TcpPath link =
+        new TcpPath(
             3,
             new InetSocketAddress(InetAddress.getByName("10.77.1.2"), 40000),
             new InetSocketAddress(InetAddress.getByName("10.77.1.1"), 1194));

@@ -68,10 +68,10 @@ class MptcpTwoPathsIT {
                     TcpListener.open(
                         new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0),
                         TcpListener.Options.defaults()));
-        TcpConnection outbound =
+        TcpSocket outbound =
             client.call(
                 () ->
-                    TcpConnection.connect(
+                    TcpSocket.connect(
                         new InetSocketAddress(
                             InetAddress.getByName(GW_A), listener.localAddress().getPort()),
                         true,
@@ -79,7 +79,7 @@ class MptcpTwoPathsIT {
                         Duration.ofSeconds(10)))) {
       assertThat(listener.isMptcp()).isTrue();
       assertThat(listener.awaitAcceptable(20_000)).isTrue();
-      try (TcpConnection inbound = listener.accept()) {
+      try (TcpSocket inbound = listener.accept()) {
         assertThat(inbound.isMptcp()).isTrue();
         long start = System.nanoTime();
         while (outbound.mptcpExtraSubflows() < 1) {
@@ -134,7 +134,7 @@ class MptcpTwoPathsIT {
   }
 
   /** Sends {@code bytes} from one end and reads them all at the other, both non-blocking. */
-  private static void transfer(TcpConnection from, TcpConnection to, int bytes)
+  private static void transfer(TcpSocket from, TcpSocket to, int bytes)
       throws NativeIoException, InterruptedException {
     ByteBuffer out = ByteBuffer.allocateDirect(bytes);
     for (int i = 0; i < bytes; i++) {

@@ -49,7 +49,7 @@ class SockAddrAndPktinfoTest {
   @Test
   void ipPktinfoCarriesIfindexAndSourceInSpecDst() throws Exception {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment m = arena.allocate(DatagramBatch.CONTROL_SIZE, 8);
+      MemorySegment m = arena.allocate(DatagramVector.CONTROL_SIZE, 8);
       long space =
           Pktinfo.write(
               m,
@@ -70,7 +70,7 @@ class SockAddrAndPktinfoTest {
   @Test
   void ipv6PktinfoCarriesSourceAndIfindex() throws Exception {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment m = arena.allocate(DatagramBatch.CONTROL_SIZE, 8);
+      MemorySegment m = arena.allocate(DatagramVector.CONTROL_SIZE, 8);
       long space =
           Pktinfo.write(
               m,

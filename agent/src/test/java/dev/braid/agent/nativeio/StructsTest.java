@@ -69,7 +69,7 @@ class StructsTest {
     assertThat(Structs.cmsgLen(12)).as("CMSG_LEN(sizeof(in_pktinfo))").isEqualTo(28);
     assertThat(Structs.cmsgSpace(12)).as("CMSG_SPACE(sizeof(in_pktinfo))").isEqualTo(32);
     assertThat(Structs.cmsgSpace(20)).as("CMSG_SPACE(sizeof(in6_pktinfo))").isEqualTo(40);
-    assertThat(DatagramBatch.CONTROL_SIZE)
+    assertThat(DatagramVector.CONTROL_SIZE)
         .as("room for both PKTINFO messages")
         .isGreaterThanOrEqualTo(72);
   }

@@ -59,10 +59,10 @@ class TcpListenerMptcpIT {
   @Test
   void listenerIsMptcpAndCarriesAnMptcpConnection() throws Exception {
     try (TcpListener listener = listen(mptcpGateway, "::");
-        TcpConnection outbound = connect("10.212.0.1", listener, true)) {
+        TcpSocket outbound = connect("10.212.0.1", listener, true)) {
       assertThat(listener.isMptcp()).isTrue();
-      assertThat(listener.transport().reason()).isNull();
-      try (TcpConnection inbound = accept(listener)) {
+      assertThat(listener.protocol().reason()).isNull();
+      try (TcpSocket inbound = accept(listener)) {
         assertThat(inbound.isMptcp()).isTrue();
         assertThat(outbound.isMptcp()).isTrue();
         System.out.println(
@@ -76,8 +76,8 @@ class TcpListenerMptcpIT {
   @Test
   void mptcpListenerAcceptsPlainTcpClientsAsTcp() throws Exception {
     try (TcpListener listener = listen(mptcpGateway, "::");
-        TcpConnection outbound = connect("fd00:212::1", listener, false);
-        TcpConnection inbound = accept(listener)) {
+        TcpSocket outbound = connect("fd00:212::1", listener, false);
+        TcpSocket inbound = accept(listener)) {
       assertThat(listener.isMptcp()).isTrue();
       assertThat(inbound.isMptcp()).isFalse();
       assertThat(inbound.unappliedOptions()).isEmpty();
@@ -88,14 +88,14 @@ class TcpListenerMptcpIT {
   @Test
   void withMptcpDisabledTheListenerFallsBackToTcpAndSaysWhy() throws Exception {
     try (TcpListener listener = listen(tcpGateway, "0.0.0.0");
-        TcpConnection outbound = connect("10.213.0.1", listener, true);
-        TcpConnection inbound = accept(listener)) {
+        TcpSocket outbound = connect("10.213.0.1", listener, true);
+        TcpSocket inbound = accept(listener)) {
       assertThat(listener.isMptcp()).isFalse();
-      assertThat(listener.transport().reason())
+      assertThat(listener.protocol().reason())
           .contains("net.mptcp.enabled=0")
           .contains("socket(IPPROTO_MPTCP)")
           .contains("ENOPROTOOPT");
-      System.out.println("fallback reason: " + listener.transport().reason());
+      System.out.println("fallback reason: " + listener.protocol().reason());
       // The client asked for MPTCP; the TCP listener made it fall back.
       assertThat(outbound.isMptcp()).isFalse();
       assertThat(inbound.isMptcp()).isFalse();
@@ -112,7 +112,7 @@ class TcpListenerMptcpIT {
                     new InetSocketAddress(InetAddress.getByName("::"), 0),
                     TcpListener.Options.defaults().withMptcp(false)))) {
       assertThat(listener.isMptcp()).isFalse();
-      assertThat(listener.transport().reason()).isEqualTo("MPTCP not requested");
+      assertThat(listener.protocol().reason()).isEqualTo("MPTCP not requested");
     }
   }
 
@@ -129,8 +129,8 @@ class TcpListenerMptcpIT {
           .hasMessageContaining("connect")
           .extracting(e -> ((NativeIoException) e).errno())
           .isEqualTo(111); // ECONNREFUSED
-      try (TcpConnection v6 = connect("fd00:212::1", listener, false);
-          TcpConnection inbound = accept(listener)) {
+      try (TcpSocket v6 = connect("fd00:212::1", listener, false);
+          TcpSocket inbound = accept(listener)) {
         exchange(v6, inbound, "ipv6 only");
       }
     }
@@ -151,24 +151,23 @@ class TcpListenerMptcpIT {
                 TcpListener.Options.defaults().withConnectionOptions(OPTIONS)));
   }
 
-  private static TcpConnection connect(String address, TcpListener listener, boolean mptcp)
+  private static TcpSocket connect(String address, TcpListener listener, boolean mptcp)
       throws Exception {
     InetSocketAddress target =
         new InetSocketAddress(InetAddress.getByName(address), listener.localAddress().getPort());
     return client.call(
-        () -> TcpConnection.connect(target, mptcp, TcpOptions.defaults(), Duration.ofSeconds(10)));
+        () -> TcpSocket.connect(target, mptcp, TcpOptions.defaults(), Duration.ofSeconds(10)));
   }
 
-  private static TcpConnection accept(TcpListener listener) throws NativeIoException {
+  private static TcpSocket accept(TcpListener listener) throws NativeIoException {
     assertThat(listener.awaitAcceptable(20_000)).as("pending connection").isTrue();
-    TcpConnection accepted = listener.accept();
+    TcpSocket accepted = listener.accept();
     assertThat(accepted).isNotNull();
     return accepted;
   }
 
   /** Sends {@code text} one way (direct buffer) and reads it on the other side (heap buffer). */
-  private static void exchange(TcpConnection from, TcpConnection to, String text)
-      throws NativeIoException {
+  private static void exchange(TcpSocket from, TcpSocket to, String text) throws NativeIoException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     ByteBuffer out = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
     while (out.hasRemaining()) {

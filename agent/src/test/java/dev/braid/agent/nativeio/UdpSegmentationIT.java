@@ -111,14 +111,14 @@ class UdpSegmentationIT {
   }
 
   /** A receiving and a sending socket with a batch each; the sending batch segments. */
-  private record Link(UdpSocket receiver, UdpSocket sender, DatagramBatch out, DatagramBatch in)
+  private record Link(UdpSocket receiver, UdpSocket sender, SendBatch out, ReceiveBatch in)
       implements AutoCloseable {
     static Link open(String receiverAddress, String senderAddress) throws Exception {
       UdpSocket receiver = bind(receiverAddress);
       UdpSocket sender = bind(senderAddress);
-      DatagramBatch out = sender.newBatch(64, 2048);
+      SendBatch out = sender.newSendBatch(64, 2048);
       out.segmentation(true);
-      return new Link(receiver, sender, out, receiver.newBatch(64, 2048));
+      return new Link(receiver, sender, out, receiver.newReceiveBatch(64, 2048));
     }
 
     /** Queues one datagram of each length, each with its own content, to the receiver. */

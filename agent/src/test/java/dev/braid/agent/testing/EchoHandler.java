@@ -2,9 +2,9 @@ package dev.braid.agent.testing;
 
 import dev.braid.agent.engine.DatagramHandler;
 import dev.braid.agent.engine.Datagrams;
-import dev.braid.agent.engine.DropReason;
+import dev.braid.agent.engine.LoopContext;
+import dev.braid.agent.engine.LoopDrop;
 import dev.braid.agent.engine.Path;
-import dev.braid.agent.engine.WorkerContext;
 import java.nio.ByteBuffer;
 
 /**
@@ -22,16 +22,16 @@ public final class EchoHandler implements DatagramHandler {
   }
 
   @Override
-  public void onDatagrams(Datagrams datagrams, WorkerContext context) {
+  public void onDatagrams(Datagrams datagrams, LoopContext context) {
     for (int i = 0; i < datagrams.size(); i++) {
       ByteBuffer payload = datagrams.payload(i);
       if (payload.get(0) == REJECT) {
-        context.drop(DropReason.MALFORMED, 1);
+        context.drop(LoopDrop.MALFORMED, 1);
         continue;
       }
       Path path = datagrams.path(i);
       reply.clear();
-      reply.put((byte) context.workerIndex()).put(payload).flip();
+      reply.put((byte) context.loopIndex()).put(payload).flip();
       context.send(path, reply);
     }
   }

@@ -1,11 +1,11 @@
 package dev.braid.agent.testing;
 
 import dev.braid.agent.engine.CounterSnapshot;
-import dev.braid.agent.engine.DropReason;
 import dev.braid.agent.engine.Engine;
 import dev.braid.agent.engine.EngineConfig;
-import dev.braid.agent.nativeio.DatagramBatch;
+import dev.braid.agent.engine.LoopDrop;
 import dev.braid.agent.nativeio.NetworkNamespace;
+import dev.braid.agent.nativeio.SendBatch;
 import dev.braid.agent.nativeio.ThreadAffinity;
 import dev.braid.agent.nativeio.UdpSocket;
 import java.io.IOException;
@@ -246,7 +246,7 @@ public final class ForwardingBenchmark {
    */
   private Row receiveOnly(int size, int workers) throws Exception {
     Engine.Handlers dropAll =
-        worker -> (datagrams, context) -> context.drop(DropReason.NO_ROUTE, datagrams.size());
+        worker -> (datagrams, context) -> context.drop(LoopDrop.NO_ROUTE, datagrams.size());
     try (Engine engine = startEngine(workers, dropAll)) {
       InetSocketAddress target =
           new InetSocketAddress(InetAddress.getByName(DUT_ADDR), engine.port());
@@ -300,8 +300,8 @@ public final class ForwardingBenchmark {
 
           @Override
           public dev.braid.agent.engine.TunHandler tunHandler(int worker) {
-            dev.braid.agent.engine.Path toSink =
-                new dev.braid.agent.engine.Path(sinkAddress, null, 0);
+            dev.braid.agent.engine.UdpPath toSink =
+                new dev.braid.agent.engine.UdpPath(sinkAddress, null, 0);
             ByteBuffer out = ByteBuffer.allocateDirect(4 + 2048);
             return (packets, context) -> {
               for (int i = 0; i < packets.size(); i++) {
@@ -322,11 +322,11 @@ public final class ForwardingBenchmark {
 
   /** The UDP -> TUN half of a VPN without crypto: strip the DATA_V2 header, write the rest. */
   private static void decapsulate(
-      dev.braid.agent.engine.Datagrams datagrams, dev.braid.agent.engine.WorkerContext context) {
+      dev.braid.agent.engine.Datagrams datagrams, dev.braid.agent.engine.LoopContext context) {
     for (int i = 0; i < datagrams.size(); i++) {
       ByteBuffer p = datagrams.payload(i);
       if (p.remaining() <= 24 || (p.get(0) & 0xFF) >>> 3 != 9) {
-        context.drop(DropReason.MALFORMED, 1);
+        context.drop(LoopDrop.MALFORMED, 1);
         continue;
       }
       context.writeTun(p.position(4));
@@ -454,7 +454,7 @@ public final class ForwardingBenchmark {
       long rate,
       AtomicBoolean stop,
       AtomicLong sent) {
-    try (DatagramBatch batch = socket.newBatch(BATCH, payload.length)) {
+    try (SendBatch batch = socket.newSendBatch(BATCH, payload.length)) {
       ThreadAffinity.pinCurrentThread(cpu);
       for (int i = 0; i < BATCH; i++) {
         batch.add(target, null, 0, ByteBuffer.wrap(payload));

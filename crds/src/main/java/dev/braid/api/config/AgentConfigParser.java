@@ -3,6 +3,7 @@ package dev.braid.api.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -85,83 +86,90 @@ public final class AgentConfigParser {
     }
   }
 
-  /** A deep copy, through the canonical text form. */
-  public static AgentConfig copy(AgentConfig config) {
+  /** Writes a document's tree (or part of one) in the canonical form. */
+  static String render(JsonNode tree) {
     try {
-      return YAML.readValue(render(config), AgentConfig.class);
+      return YAML.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a rendered AgentConfig could not be read back", e);
+      throw new IllegalStateException("a config tree could not be written as YAML", e);
     }
+  }
+
+  /** The mapper behind the canonical form, for trees of it. */
+  static ObjectMapper mapper() {
+    return YAML;
   }
 
   /** Every rule the agent relies on; empty when the document is usable. */
   public static List<ConfigProblem> validate(AgentConfig c) {
     Checks k = new Checks();
-    if (k.present("gateway", c.gateway)) {
-      k.name("gateway.name", c.gateway.name);
-      if (c.gateway.namespace != null) {
-        k.name("gateway.namespace", c.gateway.namespace);
+    if (k.present("gateway", c.gateway())) {
+      k.name("gateway.name", c.gateway().name());
+      if (c.gateway().namespace() != null) {
+        k.name("gateway.namespace", c.gateway().namespace());
       }
     }
-    k.present("mode", c.mode);
-    if (k.present("listen", c.listen)) {
-      k.range("listen.port", c.listen.port, 1, 65535);
-      if (k.present("listen.transports", c.listen.transports)) {
-        if (c.listen.transports.isEmpty()) {
+    k.present("mode", c.mode());
+    if (k.present("listen", c.listen())) {
+      k.range("listen.port", c.listen().port(), 1, 65535);
+      if (k.present("listen.transports", c.listen().transports())) {
+        if (c.listen().transports().isEmpty()) {
           k.add("listen.transports", "must name UDP, TCP or both");
-        } else if (new HashSet<>(c.listen.transports).size() != c.listen.transports.size()) {
+        } else if (new HashSet<>(c.listen().transports()).size()
+            != c.listen().transports().size()) {
           k.add("listen.transports", "names a transport twice");
         }
       }
     }
-    if (c.workers != null) {
-      k.range("workers", c.workers, 1, 1024);
+    if (c.workers() != null) {
+      k.range("workers", c.workers(), 1, 1024);
     }
-    if (c.receiveHoldMicros != null) {
-      k.range("receiveHoldMicros", c.receiveHoldMicros, 0, 10_000);
+    if (c.receiveHoldMicros() != null) {
+      k.range("receiveHoldMicros", c.receiveHoldMicros(), 0, 10_000);
     }
-    if (c.clientReceiveBuffer != null) {
-      k.range("clientReceiveBuffer", c.clientReceiveBuffer, 0, 64 << 20);
+    if (c.clientReceiveBuffer() != null) {
+      k.range("clientReceiveBuffer", c.clientReceiveBuffer(), 0, 64 << 20);
     }
-    if (k.present("pools", c.pools)) {
-      Cidr v4 = k.cidr("pools.ipv4", c.pools.ipv4, true, 30);
-      Cidr v6 = c.pools.ipv6 == null ? null : k.cidr("pools.ipv6", c.pools.ipv6, false, 124);
-      checkRoutes(k, c.routes, v4, v6);
-      checkFixedAddresses(k, c.pools.fixedAddresses, v4);
+    if (k.present("pools", c.pools())) {
+      Cidr v4 = k.cidr("pools.ipv4", c.pools().ipv4(), true, 30);
+      Cidr v6 =
+          c.pools().ipv6() == null ? null : k.cidr("pools.ipv6", c.pools().ipv6(), false, 124);
+      checkRoutes(k, c.routes(), v4, v6);
+      checkFixedAddresses(k, c.pools().fixedAddresses(), v4);
     }
-    k.range("mtu", c.mtu, 576, 9000);
-    if (c.dns != null && c.dns.servers != null) {
-      for (int i = 0; i < c.dns.servers.size(); i++) {
-        k.address("dns.servers[" + i + "]", c.dns.servers.get(i));
+    k.range("mtu", c.mtu(), 576, 9000);
+    if (c.dns() != null && c.dns().servers != null) {
+      for (int i = 0; i < c.dns().servers.size(); i++) {
+        k.address("dns.servers[" + i + "]", c.dns().servers.get(i));
       }
     }
-    checkTls(k, c.tls);
-    if (k.present("ciphers", c.ciphers) && c.ciphers.isEmpty()) {
+    checkTls(k, c.tls());
+    if (k.present("ciphers", c.ciphers()) && c.ciphers().isEmpty()) {
       k.add("ciphers", "must name at least one cipher, such as AES-256-GCM");
     }
-    if (c.keepalive != null) {
-      k.range("keepalive.intervalSeconds", c.keepalive.intervalSeconds, 1, 3600);
-      k.range("keepalive.timeoutSeconds", c.keepalive.timeoutSeconds, 2, 86400);
-      if (c.keepalive.intervalSeconds != null
-          && c.keepalive.timeoutSeconds != null
-          && c.keepalive.timeoutSeconds < 2 * c.keepalive.intervalSeconds) {
+    if (c.keepalive() != null) {
+      k.range("keepalive.intervalSeconds", c.keepalive().intervalSeconds, 1, 3600);
+      k.range("keepalive.timeoutSeconds", c.keepalive().timeoutSeconds, 2, 86400);
+      if (c.keepalive().intervalSeconds != null
+          && c.keepalive().timeoutSeconds != null
+          && c.keepalive().timeoutSeconds < 2 * c.keepalive().intervalSeconds) {
         k.add("keepalive.timeoutSeconds", "must be at least twice keepalive.intervalSeconds");
       }
     }
-    if (k.present("renegotiateSeconds", c.renegotiateSeconds)
-        && c.renegotiateSeconds != 0
-        && c.renegotiateSeconds < MIN_RENEGOTIATE_SECONDS) {
+    if (k.present("renegotiateSeconds", c.renegotiateSeconds())
+        && c.renegotiateSeconds() != 0
+        && c.renegotiateSeconds() < MIN_RENEGOTIATE_SECONDS) {
       k.add("renegotiateSeconds", "must be 0 (never) or at least " + MIN_RENEGOTIATE_SECONDS);
     }
     checkSite(k, c);
     checkMultipath(k, c);
-    if (k.present("control", c.control)) {
-      k.range("control.httpPort", c.control.httpPort, 1, 65535);
-      k.range("control.statusIntervalSeconds", c.control.statusIntervalSeconds, 1, 3600);
-      if (c.listen != null
-          && c.control.httpPort != null
-          && c.control.httpPort.equals(c.listen.port)) {
-        k.add("control.httpPort", "must differ from listen.port " + c.listen.port);
+    if (k.present("control", c.control())) {
+      k.range("control.httpPort", c.control().httpPort(), 1, 65535);
+      k.range("control.statusIntervalSeconds", c.control().statusIntervalSeconds(), 1, 3600);
+      if (c.listen() != null
+          && c.control().httpPort() != null
+          && c.control().httpPort().equals(c.listen().port())) {
+        k.add("control.httpPort", "must differ from listen.port " + c.listen().port());
       }
     }
     return k.problems;
@@ -219,29 +227,29 @@ public final class AgentConfigParser {
     if (!k.present("tls", tls)) {
       return;
     }
-    k.text("tls.caFile", tls.caFile);
-    k.text("tls.certFile", tls.certFile);
-    k.text("tls.keyFile", tls.keyFile);
-    if (k.present("tls.controlChannel", tls.controlChannel)
-        && tls.controlChannel != ControlChannelProtection.NONE) {
-      k.text("tls.controlChannelKeyFile", tls.controlChannelKeyFile);
+    k.text("tls.caFile", tls.caFile());
+    k.text("tls.certFile", tls.certFile());
+    k.text("tls.keyFile", tls.keyFile());
+    if (k.present("tls.controlChannel", tls.controlChannel())
+        && tls.controlChannel() != ControlChannelProtection.NONE) {
+      k.text("tls.controlChannelKeyFile", tls.controlChannelKeyFile());
     }
-    if (tls.authDigest != null && tls.controlChannel != ControlChannelProtection.TLS_AUTH) {
+    if (tls.authDigest() != null && tls.controlChannel() != ControlChannelProtection.TLS_AUTH) {
       k.add("tls.authDigest", "applies only when tls.controlChannel is tls-auth");
     }
-    if (!"1.2".equals(tls.minVersion) && !"1.3".equals(tls.minVersion)) {
-      k.add("tls.minVersion", "must be 1.2 or 1.3, not " + tls.minVersion);
+    if (!"1.2".equals(tls.minVersion()) && !"1.3".equals(tls.minVersion())) {
+      k.add("tls.minVersion", "must be 1.2 or 1.3, not " + tls.minVersion());
     }
   }
 
   private static void checkSite(Checks k, AgentConfig c) {
-    if (c.mode == GatewayMode.SITE) {
-      if (c.site == null || c.site.hubs == null || c.site.hubs.isEmpty()) {
+    if (c.mode() == GatewayMode.SITE) {
+      if (c.site() == null || c.site().hubs == null || c.site().hubs.isEmpty()) {
         k.add("site.hubs", "must name at least one hub when mode is site");
         return;
       }
-      for (int i = 0; i < c.site.hubs.size(); i++) {
-        HubPeer hub = c.site.hubs.get(i);
+      for (int i = 0; i < c.site().hubs.size(); i++) {
+        HubPeer hub = c.site().hubs.get(i);
         k.name("site.hubs[" + i + "].name", hub.name);
         if (hub.endpoints == null || hub.endpoints.isEmpty()) {
           k.add("site.hubs[" + i + "].endpoints", "must hold at least one host:port");
@@ -251,18 +259,18 @@ public final class AgentConfigParser {
           }
         }
       }
-    } else if (c.site != null) {
+    } else if (c.site() != null) {
       k.add("site", "is only allowed when mode is site");
     }
   }
 
   private static void checkMultipath(Checks k, AgentConfig c) {
-    if (c.multipath == null || c.multipath.uplinks == null) {
+    if (c.multipath() == null || c.multipath().uplinks == null) {
       return;
     }
     Set<String> names = new HashSet<>();
-    for (int i = 0; i < c.multipath.uplinks.size(); i++) {
-      Uplink u = c.multipath.uplinks.get(i);
+    for (int i = 0; i < c.multipath().uplinks.size(); i++) {
+      Uplink u = c.multipath().uplinks.get(i);
       String path = "multipath.uplinks[" + i + "]";
       if (k.name(path + ".name", u.name) && !names.add(u.name)) {
         k.add(path + ".name", "repeats uplink name " + u.name);

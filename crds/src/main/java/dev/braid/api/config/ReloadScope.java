@@ -2,6 +2,7 @@ package dev.braid.api.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -11,39 +12,44 @@ import java.util.TreeSet;
 /**
  * Which settings an agent can change in place and which need new sockets, TUN queues or workers.
  * The operator rolls the DaemonSet only for the latter; the agent applies the former without
- * dropping sessions (routes, DNS, ciphers, keepalive, renegotiation, duplicate common names, the
- * client receive buffer, fixed client addresses and the CRL file's content). Receive moderation is
- * restart-relevant: the workers take it when they start.
+ * dropping sessions (routes, NAT, DNS, ciphers, keepalive, renegotiation, duplicate common names,
+ * the client receive buffer, fixed client addresses and the CRL file's content). Receive moderation
+ * is restart-relevant: the workers take it when they start.
  */
 public final class ReloadScope {
-  private static final ObjectMapper TREE = new ObjectMapper();
+  private static final ObjectMapper YAML_TREE = AgentConfigParser.mapper();
 
   private ReloadScope() {}
 
-  /** A copy holding only the settings that need a restart. */
-  public static AgentConfig restartRelevant(AgentConfig config) {
-    AgentConfig c = AgentConfigParser.copy(config);
-    if (c.gateway != null) {
-      c.gateway.generation = null;
+  /**
+   * The settings that need a restart, as the document's tree: the live settings are left out (lists
+   * emptied), so that two configs that differ only in live settings give equal trees.
+   */
+  public static ObjectNode restartRelevant(AgentConfig config) {
+    ObjectNode c = YAML_TREE.valueToTree(config);
+    if (c.get("gateway") instanceof ObjectNode gateway) {
+      gateway.remove("generation");
     }
-    c.routes = List.of();
-    c.dns = null;
-    c.ciphers = List.of();
-    c.keepalive = null;
-    c.renegotiateSeconds = null;
-    c.duplicateCommonNames = null;
-    c.clientReceiveBuffer = null;
-    if (c.pools != null) {
-      c.pools.fixedAddresses = null; // a new VPNClient with an address must not roll every node
+    c.putArray("routes");
+    c.remove("nat");
+    c.remove("dns");
+    c.putArray("ciphers");
+    c.remove(List.of("keepalive", "renegotiateSeconds", "duplicateCommonNames"));
+    c.remove("clientReceiveBuffer");
+    if (c.get("pools") instanceof ObjectNode pools) {
+      pools.remove("fixedAddresses"); // a new VPNClient with an address must not roll every node
     }
     return c;
   }
 
+  /** {@link #restartRelevant} in the canonical text form, for hashing. */
+  public static String restartRelevantText(AgentConfig config) {
+    return AgentConfigParser.render(restartRelevant(config));
+  }
+
   /** True when going from {@code before} to {@code after} needs the data plane restarted. */
   public static boolean needsRestart(AgentConfig before, AgentConfig after) {
-    return !Objects.equals(
-        AgentConfigParser.render(restartRelevant(before)),
-        AgentConfigParser.render(restartRelevant(after)));
+    return !restartRelevant(before).equals(restartRelevant(after));
   }
 
   /**
@@ -53,11 +59,7 @@ public final class ReloadScope {
    */
   public static List<String> restartFields(AgentConfig before, AgentConfig after) {
     Set<String> fields = new TreeSet<>();
-    diff(
-        "",
-        TREE.valueToTree(restartRelevant(before)),
-        TREE.valueToTree(restartRelevant(after)),
-        fields);
+    diff("", restartRelevant(before), restartRelevant(after), fields);
     return List.copyOf(fields);
   }
 

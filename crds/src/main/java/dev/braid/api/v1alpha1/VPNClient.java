@@ -28,7 +28,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "CONNECTED", type = Type.BOOLEAN, jsonPath = ".status.connected")
 @AdditionalPrinterColumn(name = "ADDRESS", type = Type.STRING, jsonPath = ".status.address")
-@AdditionalPrinterColumn(name = "EXPIRES", type = Type.DATE, jsonPath = ".status.notAfter")
+// a string: kubectl shows a date column as an age, and a future date as "<invalid>"
+@AdditionalPrinterColumn(name = "EXPIRES", type = Type.STRING, jsonPath = ".status.notAfter")
 @AdditionalPrinterColumn(
     name = "PROFILE",
     type = Type.STRING,

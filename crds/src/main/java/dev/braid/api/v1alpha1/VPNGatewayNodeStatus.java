@@ -38,6 +38,9 @@ public class VPNGatewayNodeStatus {
    */
   public List<String> addresses = new ArrayList<>();
 
+  /** Forwarding and source translation of tunnel traffic on this node ({@code spec.nat}). */
+  public NatStatus nat;
+
   /** The most recent error, if any. */
   public AgentError lastError;
 

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.Map;
 @ValidationRule(
     value = "self.mode == 'site' || !has(self.site)",
     message = "spec.site is only allowed when mode is site")
+@ValidationRule(
+    value = "!has(self.controlPort) || !has(self.port) || self.controlPort != self.port",
+    message = "spec.controlPort must differ from spec.port")
 public class VPNGatewaySpec {
   /** {@code server} accepts clients; {@code site} connects out to hubs. */
   @Default("server")
@@ -28,6 +32,16 @@ public class VPNGatewaySpec {
   @Min(1)
   @Max(65535)
   public Integer port;
+
+  /**
+   * Port of each agent's HTTP endpoint on its node: {@code /healthz}, {@code /readyz} and {@code
+   * /metrics}. Unset means {@link #port} + 8270 (9464 for the default port 1194), so that gateways
+   * sharing a node, which must differ in {@link #port}, differ here too. An agent that finds it
+   * taken keeps serving clients and reports {@code ControlPortInUse} (the gateway turns Degraded).
+   */
+  @Min(1)
+  @Max(65535)
+  public Integer controlPort;
 
   /** Transports to accept on {@link #port}; UDP when unset. */
   @Size(min = 1, max = 2)
@@ -56,6 +70,12 @@ public class VPNGatewaySpec {
   /** Tolerations for the gateway pods, e.g. to run on tainted edge nodes. */
   public List<Toleration> tolerations;
 
+  /**
+   * CPU and memory of each gateway pod. Unset means requests of 100m CPU and 256Mi memory and a 1Gi
+   * memory limit, with no CPU limit (throttling a data plane drops packets).
+   */
+  public ResourceRequirements resources;
+
   /** PriorityClass of the gateway pods. */
   @Size(max = 253)
   public String priorityClassName;
@@ -68,6 +88,16 @@ public class VPNGatewaySpec {
   @Min(576)
   @Max(9000)
   public Integer mtu;
+
+  /**
+   * Whether tunnel traffic leaving a node is masqueraded to that node's address (SNAT), so that
+   * pods, Services and anything else behind the gateway answer clients without knowing the tunnel
+   * pools. Turn it off for routed setups, where the network routes the pools to the gateway nodes.
+   * Each agent owns one nft table for it and removes it when it stops; a change is applied without
+   * restarting the agents.
+   */
+  @Default("true")
+  public Boolean nat;
 
   /** Networks pushed to clients as routes through the tunnel (CIDR, IPv4 or IPv6). */
   @Size(max = 256)

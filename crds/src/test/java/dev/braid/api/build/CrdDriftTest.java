@@ -13,10 +13,15 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The CRDs committed under {@code crds/manifests/} are exactly what the build generates. */
+/**
+ * The CRDs committed under {@code crds/manifests/}, and the install's copies in {@code
+ * deploy/crds/} and {@code deploy/helm/braid/crds/}, are exactly what the build generates.
+ */
 class CrdDriftTest {
   static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
-  static final Path COMMITTED = Path.of("manifests");
+  static final List<Path> COMMITTED =
+      List.of(
+          Path.of("manifests"), Path.of("../deploy/crds"), Path.of("../deploy/helm/braid/crds"));
 
   static Iterable<Class<?>> kinds() {
     return CrdFinisher.KINDS.stream().<Class<?>>map(k -> k).toList();
@@ -30,18 +35,21 @@ class CrdDriftTest {
         CrdFinisher.fileName(
             (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>>) kind);
     String generated = Files.readString(GENERATED.resolve(name));
-    Path committed = COMMITTED.resolve(name);
-    assertThat(committed)
-        .as(
-            "crds/manifests/%s is missing; run ./mvnw -pl crds process-test-classes -Dbraid.crds.update",
-            name)
-        .exists();
-    assertThat(Files.readString(committed))
-        .as(
-            "crds/manifests/%s differs from what the build generates; run"
-                + " ./mvnw -pl crds process-test-classes -Dbraid.crds.update and commit the result",
-            name)
-        .isEqualTo(generated);
+    for (Path dir : COMMITTED) {
+      String shown = dir.normalize().toString().replace("..", "").replaceFirst("^/", "");
+      Path committed = dir.resolve(name);
+      assertThat(committed)
+          .as(
+              "%s/%s is missing; run ./mvnw -pl crds process-test-classes -Dbraid.crds.update",
+              shown.equals("manifests") ? "crds/manifests" : shown, name)
+          .exists();
+      assertThat(Files.readString(committed))
+          .as(
+              "%s/%s differs from what the build generates; run"
+                  + " ./mvnw -pl crds process-test-classes -Dbraid.crds.update and commit the result",
+              shown.equals("manifests") ? "crds/manifests" : shown, name)
+          .isEqualTo(generated);
+    }
   }
 
   @ParameterizedTest

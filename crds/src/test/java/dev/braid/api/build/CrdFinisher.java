@@ -26,8 +26,9 @@ import java.util.List;
  * Finishes the CRDs written by {@code crd-generator-maven-plugin}: the generator sorts printer
  * columns by JSON path, but {@code kubectl get} shows them in CRD order, so this restores the order
  * in which the columns are declared on each kind. Run by the build after the generator; with {@code
- * update} it also refreshes the committed copies under {@code crds/manifests/}, which {@code
- * CrdDriftTest} compares against.
+ * update} it also refreshes the committed copies under {@code crds/manifests/} and the install's
+ * copies under {@code deploy/crds/} (kustomize) and {@code deploy/helm/braid/crds/} (Helm), which
+ * {@code CrdDriftTest} compares against.
  */
 public final class CrdFinisher {
   /** Every kind of the API, each with the file name the generator gives its CRD. */
@@ -51,14 +52,14 @@ public final class CrdFinisher {
   }
 
   /**
-   * Arguments: the generator's output folder, then optionally the folder of committed copies to
+   * Arguments: the generator's output folder, then optionally the folders of committed copies to
    * refresh.
    *
    * @throws IOException if a CRD cannot be read or written
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
-      throw new IllegalArgumentException("usage: CrdFinisher <generated-dir> [<committed-dir>]");
+      throw new IllegalArgumentException("usage: CrdFinisher <generated-dir> [<committed-dir>...]");
     }
     Path generated = Path.of(args[0]);
     for (Class<? extends CustomResource<?, ?>> kind : KINDS) {
@@ -68,8 +69,11 @@ public final class CrdFinisher {
       }
       String finished = finish(Files.readString(file), kind);
       Files.writeString(file, finished);
-      if (args.length > 1 && args[1] != null && !args[1].isBlank()) {
-        Path committed = Path.of(args[1]);
+      for (int i = 1; i < args.length; i++) {
+        if (args[i] == null || args[i].isBlank()) {
+          continue;
+        }
+        Path committed = Path.of(args[i]);
         Files.createDirectories(committed);
         Files.writeString(committed.resolve(fileName(kind)), finished);
       }

@@ -28,10 +28,10 @@ class AgentConfigParserTest {
   void parsesAValidDocumentAndRendersItBackUnchanged() throws Exception {
     AgentConfig config = AgentConfigParser.parse(VALID, "test");
 
-    assertThat(config.listen.port).isEqualTo(1194);
-    assertThat(config.ciphers)
+    assertThat(config.listen().port()).isEqualTo(1194);
+    assertThat(config.ciphers())
         .containsExactly(DataCipher.AES_256_GCM, DataCipher.CHACHA20_POLY1305);
-    assertThat(config.control.httpPort).isEqualTo(9464);
+    assertThat(config.control().httpPort()).isEqualTo(9464);
     String rendered = AgentConfigParser.render(config);
     assertThat(AgentConfigParser.render(AgentConfigParser.parse(rendered, "again")))
         .isEqualTo(rendered);
@@ -87,9 +87,9 @@ class AgentConfigParserTest {
 
   @Test
   void standaloneAgentMayRenegotiateEveryFewSecondsButNotConstantly() throws Exception {
-    assertThat(AgentConfigParser.parse(VALID + "renegotiateSeconds: 6\n", "f").renegotiateSeconds)
+    assertThat(AgentConfigParser.parse(VALID + "renegotiateSeconds: 6\n", "f").renegotiateSeconds())
         .isEqualTo(6);
-    assertThat(AgentConfigParser.parse(VALID + "renegotiateSeconds: 0\n", "f").renegotiateSeconds)
+    assertThat(AgentConfigParser.parse(VALID + "renegotiateSeconds: 0\n", "f").renegotiateSeconds())
         .isZero();
     assertThat(assertProblems(VALID + "renegotiateSeconds: 4\n"))
         .singleElement()
@@ -102,7 +102,7 @@ class AgentConfigParserTest {
         VALID.replace(
             "pools: {ipv4: 10.8.0.0/24, ipv6: \"fd00:8::/64\"}",
             "pools: {ipv4: 10.8.0.0/24, ipv6: \"fd00:8::/64\", fixedAddresses: {carol: 10.8.0.50}}");
-    assertThat(AgentConfigParser.parse(ok, "f").pools.fixedAddresses)
+    assertThat(AgentConfigParser.parse(ok, "f").pools().fixedAddresses())
         .containsEntry("carol", "10.8.0.50");
     String bad =
         ok.replace(

@@ -25,13 +25,16 @@ class ReloadScopeTest {
   @Test
   void liveSettingsNameNoRestartField() throws Exception {
     AgentConfig before = AgentConfigParser.parse(DOC, "before");
-    AgentConfig after = AgentConfigParser.copy(before);
-    after.routes = List.of("10.96.0.0/12", "10.100.0.0/16");
-    after.keepalive = new Keepalive();
-    after.keepalive.intervalSeconds = 5;
-    after.renegotiateSeconds = 60;
-    after.gateway.generation = 4L;
-    after.tls.crlFile = null; // unchanged: still unset
+    Keepalive keepalive = new Keepalive();
+    keepalive.intervalSeconds = 5;
+    AgentConfig after =
+        before.toBuilder()
+            .routes(List.of("10.96.0.0/12", "10.100.0.0/16"))
+            .keepalive(keepalive)
+            .renegotiateSeconds(60)
+            .gateway(before.gateway().withGeneration(4L))
+            .tls(before.tls().toBuilder().crlFile(null).build()) // unchanged: still unset
+            .build();
 
     assertThat(ReloadScope.needsRestart(before, after)).isFalse();
     assertThat(ReloadScope.restartFields(before, after)).isEmpty();
@@ -40,12 +43,13 @@ class ReloadScopeTest {
   @Test
   void restartFieldsNameEachChangedPathAndAListOnce() throws Exception {
     AgentConfig before = AgentConfigParser.parse(DOC, "before");
-    AgentConfig after = AgentConfigParser.copy(before);
-    after.listen.port = 1195;
-    after.listen.transports = List.of(Transport.UDP, Transport.TCP);
-    after.pools.ipv4 = "10.9.0.0/24";
-    after.workers = 4;
-    after.routes = List.of(); // live: not named
+    AgentConfig after =
+        before.toBuilder()
+            .listen(new AgentConfig.Listen(1195, List.of(Transport.UDP, Transport.TCP)))
+            .pools(new AgentConfig.Pools("10.9.0.0/24", null, null))
+            .workers(4)
+            .routes(List.of()) // live: not named
+            .build();
 
     assertThat(ReloadScope.needsRestart(before, after)).isTrue();
     assertThat(ReloadScope.restartFields(before, after))

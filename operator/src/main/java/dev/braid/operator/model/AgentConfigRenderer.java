@@ -2,12 +2,11 @@ package dev.braid.operator.model;
 
 import dev.braid.api.config.AgentConfig;
 import dev.braid.api.config.AgentConfigParser;
+import dev.braid.api.config.AgentDefaults;
 import dev.braid.api.config.ReloadScope;
 import dev.braid.api.v1alpha1.ControlChannelProtection;
 import dev.braid.api.v1alpha1.DataCipher;
-import dev.braid.api.v1alpha1.GatewayMode;
 import dev.braid.api.v1alpha1.Keepalive;
-import dev.braid.api.v1alpha1.Transport;
 import dev.braid.api.v1alpha1.VPNClient;
 import dev.braid.api.v1alpha1.VPNGateway;
 import dev.braid.api.v1alpha1.VPNGatewaySpec;
@@ -15,20 +14,19 @@ import dev.braid.operator.pki.GatewayPki;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a VPNGateway spec into the agent config document. Defaults here mirror the CRD defaults so
- * that an object created without the API server's defaulting (tests, old objects) renders the same.
+ * Turns a VPNGateway spec into the agent config document. A setting the spec leaves unset takes its
+ * default from {@link AgentDefaults}, the home the CRD's defaults come from too, so an object
+ * created without the API server's defaulting (tests, old objects) renders the same.
  */
 public final class AgentConfigRenderer {
   /** Ciphers offered when the spec names none, in order of preference. */
-  public static final List<DataCipher> DEFAULT_CIPHERS =
-      List.of(DataCipher.AES_256_GCM, DataCipher.AES_128_GCM, DataCipher.CHACHA20_POLY1305);
+  public static final List<DataCipher> DEFAULT_CIPHERS = AgentDefaults.CIPHERS;
 
   private AgentConfigRenderer() {}
 
@@ -43,37 +41,38 @@ public final class AgentConfigRenderer {
    */
   public static AgentConfig render(VPNGateway gateway, Collection<VPNClient> clients) {
     VPNGatewaySpec spec = gateway.getSpec();
-    AgentConfig c = new AgentConfig();
-    c.gateway = new AgentConfig.GatewayRef();
-    c.gateway.name = gateway.getMetadata().getName();
-    c.gateway.namespace = gateway.getMetadata().getNamespace();
-    c.gateway.uid = gateway.getMetadata().getUid();
-    c.gateway.generation = gateway.getMetadata().getGeneration();
-    c.mode = spec.mode == null ? GatewayMode.SERVER : spec.mode;
-    c.listen.port = spec.port == null ? 1194 : spec.port;
-    c.listen.transports =
-        spec.transports == null ? List.of(Transport.UDP) : List.copyOf(spec.transports);
-    c.workers = spec.workers;
-    c.receiveHoldMicros = spec.receiveHoldMicros; // unset: the agent's default
-    c.pools = new AgentConfig.Pools();
-    if (spec.network != null) {
-      c.pools.ipv4 = spec.network.ipv4;
-      c.pools.ipv6 = spec.network.ipv6;
-      c.pools.fixedAddresses = fixedAddresses(gateway, clients);
-    }
-    c.mtu = spec.mtu == null ? 1500 : spec.mtu;
-    c.routes = spec.routes == null ? new ArrayList<>() : List.copyOf(spec.routes);
-    c.dns = spec.dns;
-    c.tls = tls(spec);
-    c.ciphers = ciphers(spec);
-    c.keepalive = keepalive(spec.keepalive);
-    c.renegotiateSeconds = spec.renegotiateSeconds == null ? 3600 : spec.renegotiateSeconds;
-    c.duplicateCommonNames = Boolean.TRUE.equals(spec.duplicateCommonNames);
-    c.clientReceiveBuffer = spec.clientReceiveBuffer; // unset: the agent's default
-    c.site = spec.site;
-    c.multipath = spec.multipath;
-    c.control.httpPort = AgentPaths.HTTP_PORT;
-    return c;
+    return AgentConfig.builder()
+        .gateway(
+            new AgentConfig.GatewayRef(
+                gateway.getMetadata().getName(),
+                gateway.getMetadata().getNamespace(),
+                gateway.getMetadata().getUid(),
+                gateway.getMetadata().getGeneration()))
+        .mode(spec.mode)
+        .listen(
+            new AgentConfig.Listen(
+                spec.port, spec.transports == null ? null : List.copyOf(spec.transports)))
+        .workers(spec.workers)
+        .receiveHoldMicros(spec.receiveHoldMicros) // unset: the agent's default
+        .pools(
+            spec.network == null
+                ? new AgentConfig.Pools(null, null, null)
+                : new AgentConfig.Pools(
+                    spec.network.ipv4, spec.network.ipv6, fixedAddresses(gateway, clients)))
+        .mtu(spec.mtu)
+        .routes(spec.routes)
+        .nat(spec.nat) // the CRD defaults it to true; unset means the agent's default
+        .dns(spec.dns)
+        .tls(tls(spec))
+        .ciphers(ciphers(spec))
+        .keepalive(keepalive(spec.keepalive))
+        .renegotiateSeconds(spec.renegotiateSeconds)
+        .duplicateCommonNames(Boolean.TRUE.equals(spec.duplicateCommonNames))
+        .clientReceiveBuffer(spec.clientReceiveBuffer) // unset: the agent's default
+        .site(spec.site)
+        .multipath(spec.multipath)
+        .control(new AgentConfig.Control(AgentPaths.controlPort(spec), null))
+        .build();
   }
 
   /** The document as the YAML the ConfigMap holds. */
@@ -99,10 +98,10 @@ public final class AgentConfigRenderer {
         : List.copyOf(spec.ciphers);
   }
 
-  /** Control-channel protection in the spec, or tls-crypt. */
+  /** Control-channel protection in the spec, or the default (tls-crypt). */
   public static ControlChannelProtection controlChannel(VPNGatewaySpec spec) {
     return spec.tls == null || spec.tls.controlChannel == null
-        ? ControlChannelProtection.TLS_CRYPT
+        ? AgentDefaults.CONTROL_CHANNEL
         : spec.tls.controlChannel;
   }
 
@@ -113,7 +112,7 @@ public final class AgentConfigRenderer {
    * reload without dropping sessions.
    */
   public static String restartHash(AgentConfig config) {
-    return hash(AgentConfigParser.render(ReloadScope.restartRelevant(config)));
+    return hash(ReloadScope.restartRelevantText(config));
   }
 
   /** Short SHA-256 of text. */
@@ -128,30 +127,33 @@ public final class AgentConfigRenderer {
   }
 
   private static AgentConfig.Tls tls(VPNGatewaySpec spec) {
-    AgentConfig.Tls tls = new AgentConfig.Tls();
-    tls.caFile = AgentPaths.tls(GatewayPki.CA_CRT);
-    tls.certFile = AgentPaths.tls(GatewayPki.TLS_CRT);
-    tls.keyFile = AgentPaths.tls(GatewayPki.TLS_KEY);
-    tls.controlChannel = controlChannel(spec);
-    if (tls.controlChannel != ControlChannelProtection.NONE) {
-      tls.controlChannelKeyFile = AgentPaths.tls(GatewayPki.TA_KEY);
-    }
-    if (spec.tls == null || spec.tls.secretName == null) {
-      tls.crlFile = AgentPaths.tls(GatewayPki.CRL);
-    }
-    if (spec.tls != null) {
-      tls.authDigest = spec.tls.authDigest;
-      if (spec.tls.minVersion != null) {
-        tls.minVersion = spec.tls.minVersion;
-      }
-    }
-    return tls;
+    ControlChannelProtection controlChannel = controlChannel(spec);
+    return AgentConfig.Tls.builder()
+        .caFile(AgentPaths.tls(GatewayPki.CA_CRT))
+        .certFile(AgentPaths.tls(GatewayPki.TLS_CRT))
+        .keyFile(AgentPaths.tls(GatewayPki.TLS_KEY))
+        .controlChannel(controlChannel)
+        .controlChannelKeyFile(
+            controlChannel == ControlChannelProtection.NONE
+                ? null
+                : AgentPaths.tls(GatewayPki.TA_KEY))
+        .crlFile(
+            spec.tls == null || spec.tls.secretName == null ? AgentPaths.tls(GatewayPki.CRL) : null)
+        .authDigest(spec.tls == null ? null : spec.tls.authDigest)
+        .minVersion(spec.tls == null ? null : spec.tls.minVersion)
+        .build();
   }
 
   private static Keepalive keepalive(Keepalive spec) {
     Keepalive k = new Keepalive();
-    k.intervalSeconds = spec == null || spec.intervalSeconds == null ? 10 : spec.intervalSeconds;
-    k.timeoutSeconds = spec == null || spec.timeoutSeconds == null ? 60 : spec.timeoutSeconds;
+    k.intervalSeconds =
+        spec == null || spec.intervalSeconds == null
+            ? AgentDefaults.KEEPALIVE_INTERVAL_SECONDS
+            : spec.intervalSeconds;
+    k.timeoutSeconds =
+        spec == null || spec.timeoutSeconds == null
+            ? AgentDefaults.KEEPALIVE_TIMEOUT_SECONDS
+            : spec.timeoutSeconds;
     return k;
   }
 }

@@ -5,6 +5,7 @@ import dev.braid.api.config.AgentConfigParser;
 import dev.braid.api.v1alpha1.ControlChannelProtection;
 import dev.braid.api.v1alpha1.Transport;
 import dev.braid.api.v1alpha1.VPNGateway;
+import dev.braid.api.v1alpha1.VPNGatewaySpec;
 import dev.braid.operator.pki.GatewayPki;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
@@ -13,6 +14,9 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import java.util.ArrayList;
@@ -21,8 +25,10 @@ import java.util.Map;
 
 /**
  * The agents' DaemonSet: host network with cluster DNS, NET_ADMIN and {@code /dev/net/tun}, the
- * spec's placement, readiness from the agent's {@code /readyz}, and a config hash that rolls one
- * node at a time when a setting that needs a restart changes.
+ * runtime's default seccomp profile, the spec's placement and resources, readiness from the agent's
+ * {@code /readyz} on the gateway's control port (no liveness probe, see below), a TUN device of the
+ * gateway's own, and a config hash that rolls one node at a time when a setting that needs a
+ * restart changes.
  */
 public final class AgentDaemonSet {
   /** Name of the agent container. */
@@ -69,14 +75,26 @@ public final class AgentDaemonSet {
         .withTolerations(spec.tolerations)
         .withPriorityClassName(spec.priorityClassName)
         .withTerminationGracePeriodSeconds(30L)
+        .withNewSecurityContext()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
         .addNewContainer()
         .withName(CONTAINER)
         .withImage(image)
-        .withArgs("--config", AgentPaths.CONFIG_DIR + "/" + AgentConfigParser.FILE_NAME)
+        .withArgs(
+            "--config",
+            AgentPaths.CONFIG_DIR + "/" + AgentConfigParser.FILE_NAME,
+            "--tun",
+            AgentPaths.tunDevice(spec))
         .withEnv(env())
         .withPorts(ports(config))
-        .withReadinessProbe(probe("/readyz", 5, 2))
-        .withLivenessProbe(probe("/healthz", 10, 6))
+        .withResources(resources(spec))
+        .withReadinessProbe(probe("/readyz", config.control().httpPort(), 5, 2))
+        // No liveness probe: the agent exits by itself when a worker fails, and a probe on the
+        // control port would restart a serving agent over and over while another process holds
+        // that port (ControlPortInUse), which must show as Degraded, not as a crash loop.
         .withNewSecurityContext()
         .withNewCapabilities()
         .withAdd("NET_ADMIN")
@@ -173,28 +191,42 @@ public final class AgentDaemonSet {
 
   private static List<ContainerPort> ports(AgentConfig config) {
     List<ContainerPort> ports = new ArrayList<>();
-    for (Transport t : config.listen.transports) {
+    for (Transport t : config.listen().transports()) {
       ports.add(
           new ContainerPortBuilder()
               .withName(t == Transport.UDP ? "vpn-udp" : "vpn-tcp")
-              .withContainerPort(config.listen.port)
+              .withContainerPort(config.listen().port())
               .withProtocol(t.name())
               .build());
     }
     ports.add(
         new ContainerPortBuilder()
             .withName("http")
-            .withContainerPort(AgentPaths.HTTP_PORT)
+            .withContainerPort(config.control().httpPort())
             .withProtocol("TCP")
             .build());
     return ports;
   }
 
-  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+  /**
+   * The spec's resources, or requests of 100m CPU and 256Mi memory with a 1Gi memory limit: no CPU
+   * limit, since throttling a data plane drops packets.
+   */
+  static ResourceRequirements resources(VPNGatewaySpec spec) {
+    if (spec.resources != null) {
+      return spec.resources;
+    }
+    return new ResourceRequirementsBuilder()
+        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+        .withLimits(Map.of("memory", new Quantity("1Gi")))
+        .build();
+  }
+
+  private static Probe probe(String path, int port, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withNewPort(AgentPaths.HTTP_PORT)
+        .withNewPort(port)
         .endHttpGet()
         .withPeriodSeconds(periodSeconds)
         .withFailureThreshold(failureThreshold)

@@ -27,6 +27,9 @@ public final class GatewayStatusAggregator {
   /** A heartbeat older than this marks a node as not serving. */
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(90);
 
+  /** A node's error while its agent has not written a status yet. */
+  static final String NOT_REPORTED = "agent has not reported yet";
+
   private GatewayStatusAggregator() {}
 
   /**
@@ -188,9 +191,22 @@ public final class GatewayStatusAggregator {
     List<String> issues = new ArrayList<>();
     String reason = "AsExpected";
     for (GatewayNodeSummary n : s.nodes) {
-      if (n.lastError != null) {
+      // an agent that is starting is not serving yet (Ready says so), but nothing is wrong
+      if (n.lastError != null && !NOT_REPORTED.equals(n.lastError)) {
         issues.add("node " + n.node + ": " + n.lastError);
         reason = "AgentError";
+      }
+    }
+    if (reason.equals("AgentError")) {
+      // the agents' own reason (ControlPortInUse, NatFailed, ...) when they all give the same one
+      List<String> reasons =
+          o.nodes().stream()
+              .map(n -> agentReason(n, o.now()))
+              .filter(r -> r != null)
+              .distinct()
+              .toList();
+      if (reasons.size() == 1) {
+        reason = reasons.getFirst();
       }
     }
     for (GatewayNodeSummary n : s.nodes) {
@@ -212,6 +228,21 @@ public final class GatewayStatusAggregator {
         o.now());
   }
 
+  /** The reason of a live agent's error, "AgentError" for another node error, null for none. */
+  private static String agentReason(VPNGatewayNode node, Instant now) {
+    VPNGatewayNodeStatus st = node.getStatus();
+    if (st == null) {
+      return null;
+    }
+    if (!fresh(st.heartbeat, now)) {
+      return "AgentError";
+    }
+    if (st.lastError == null || st.lastError.message == null) {
+      return null;
+    }
+    return st.lastError.reason == null ? "AgentError" : st.lastError.reason;
+  }
+
   /** One node's summary; ready needs serving and a heartbeat younger than the timeout. */
   static GatewayNodeSummary summarize(VPNGatewayNode node, Instant now) {
     GatewayNodeSummary n = new GatewayNodeSummary();
@@ -223,7 +254,7 @@ public final class GatewayStatusAggregator {
       n.paths = 0;
       n.workers = 0;
       n.missingCapabilities = List.of();
-      n.lastError = "agent has not reported yet";
+      n.lastError = NOT_REPORTED;
       return n;
     }
     n.heartbeat = st.heartbeat;

@@ -64,8 +64,8 @@ public final class GatewayPki {
       data.put(TLS_CRT, server.certificatePem());
       data.put(TLS_KEY, server.keyPem());
     }
-    if (!StaticKey.isValid(data.get(TA_KEY))) {
-      data.put(TA_KEY, StaticKey.generate());
+    if (!StaticKeyFile.isValid(data.get(TA_KEY))) {
+      data.put(TA_KEY, StaticKeyFile.generate());
     }
     if (!crlUsable(data.get(CRL), ca)) {
       data.put(CRL, Pem.write(ca.crl(Map.of(), now)));

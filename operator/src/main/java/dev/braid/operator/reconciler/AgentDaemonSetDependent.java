@@ -1,8 +1,8 @@
 package dev.braid.operator.reconciler;
 
 import dev.braid.api.v1alpha1.VPNGateway;
-import dev.braid.operator.OperatorSettings;
 import dev.braid.operator.model.AgentDaemonSet;
+import dev.braid.operator.model.AgentImage;
 import dev.braid.operator.model.GatewayNames;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -24,6 +24,6 @@ public class AgentDaemonSetDependent extends GatewayDependent<DaemonSet> {
 
   @Override
   protected DaemonSet desired(VPNGateway gateway, Context<VPNGateway> context) {
-    return AgentDaemonSet.desired(gateway, OperatorSettings.current().agentImage());
+    return AgentDaemonSet.desired(gateway, AgentImage.configured());
   }
 }

@@ -44,11 +44,67 @@ class AgentDaemonSetTest {
   }
 
   @Test
+  void gatewaysSharingANodeGetTheirOwnControlPortAndTunDevice() {
+    VPNGateway first = gateway("ns", "a");
+    VPNGateway second = gateway("ns", "b");
+    second.getSpec().port = 1195;
+    var a = AgentDaemonSet.desired(first, "img").getSpec().getTemplate().getSpec();
+    var b = AgentDaemonSet.desired(second, "img").getSpec().getTemplate().getSpec();
+
+    assertThat(a.getContainers().getFirst().getArgs()).containsSubsequence("--tun", "braid1194");
+    assertThat(b.getContainers().getFirst().getArgs()).containsSubsequence("--tun", "braid1195");
+    assertThat(probePort(a)).isEqualTo(9464);
+    assertThat(probePort(b)).isEqualTo(9465);
+    assertThat(AgentConfigRenderer.render(second).control().httpPort()).isEqualTo(9465);
+
+    second.getSpec().controlPort = 9100;
+    var c = AgentDaemonSet.desired(second, "img").getSpec().getTemplate().getSpec();
+    assertThat(probePort(c)).isEqualTo(9100);
+    assertThat(c.getContainers().getFirst().getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .contains("http=9100");
+    second.getSpec().controlPort = null;
+    second.getSpec().port = 60000;
+    assertThat(AgentPaths.controlPort(second.getSpec())).isEqualTo(60000 - 8270);
+  }
+
+  private static int probePort(io.fabric8.kubernetes.api.model.PodSpec pod) {
+    var c = pod.getContainers().getFirst();
+    assertThat(c.getLivenessProbe()).as("a taken control port must not restart the agent").isNull();
+    return c.getReadinessProbe().getHttpGet().getPort().getIntVal();
+  }
+
+  @Test
+  void podHasResourcesAndTheRuntimesSeccompProfile() {
+    VPNGateway g = gateway("ns", "gw");
+    var pod = AgentDaemonSet.desired(g, "img").getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var resources = pod.getContainers().getFirst().getResources();
+    assertThat(resources.getRequests()).containsKeys("cpu", "memory");
+    assertThat(resources.getLimits()).containsOnlyKeys("memory");
+
+    g.getSpec().resources =
+        new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+            .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("2"))
+            .build();
+    assertThat(
+            AgentDaemonSet.desired(g, "img")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getResources())
+        .isEqualTo(g.getSpec().resources);
+  }
+
+  @Test
   void onlySettingsThatNeedARestartChangeTheHash() {
     VPNGateway g = gateway("ns", "gw");
     String base = hash(AgentDaemonSet.desired(g, "img"));
     g.getSpec().routes = List.of("10.96.0.0/12");
     g.getSpec().renegotiateSeconds = 600;
+    g.getSpec().nat = false; // applied live by the agents
     g.getMetadata().setGeneration(7L);
     assertThat(hash(AgentDaemonSet.desired(g, "img"))).isEqualTo(base);
     g.getSpec().mtu = 1400;
@@ -79,9 +135,9 @@ class AgentDaemonSetTest {
     g.getMetadata().setUid("u");
     AgentConfig parsed =
         AgentConfigParser.parse(AgentConfigRenderer.renderYaml(g, java.util.List.of()), "test");
-    assertThat(parsed.tls.caFile).isEqualTo("/etc/braid/tls/ca.crt");
-    assertThat(parsed.tls.crlFile).isEqualTo("/etc/braid/tls/crl.pem");
-    assertThat(parsed.ciphers).isEqualTo(AgentConfigRenderer.DEFAULT_CIPHERS);
-    assertThat(parsed.gateway.uid).isEqualTo("u");
+    assertThat(parsed.tls().caFile()).isEqualTo("/etc/braid/tls/ca.crt");
+    assertThat(parsed.tls().crlFile()).isEqualTo("/etc/braid/tls/crl.pem");
+    assertThat(parsed.ciphers()).isEqualTo(AgentConfigRenderer.DEFAULT_CIPHERS);
+    assertThat(parsed.gateway().uid()).isEqualTo("u");
   }
 }

@@ -128,7 +128,7 @@ class FixedAddressesTest {
             client("zed", "10.8.0.60", "2026-01-01T00:00:00Z"),
             client("bob", "10.8.0.60", "2026-01-02T00:00:00Z"),
             client("bcast", "10.8.0.255", null));
-    assertThat(AgentConfigRenderer.render(gw, clients).pools.fixedAddresses)
+    assertThat(AgentConfigRenderer.render(gw, clients).pools().fixedAddresses())
         .isEqualTo(FixedAddresses.allocate(gw, clients).granted())
         .containsExactly(Map.entry("zed", "10.8.0.60"));
   }

@@ -114,4 +114,35 @@ class GatewayStatusAggregatorTest {
             "still serving the previous valid spec; this spec is not rolled out: spec.routes[0]: 10.8.0.0/16 overlaps");
     assertThat(s.observedGeneration).isEqualTo(3);
   }
+
+  @Test
+  void agentsThatAgreeOnAnErrorNameTheDegradedReason() {
+    Instant now = Instant.now();
+    VPNGatewayNode a = report(gw, "a", 0);
+    VPNGatewayNode b = report(gw, "b", 0);
+    a.getStatus().lastError = error("ControlPortInUse", "control port 9464 is in use");
+    VPNGatewayStatus s = aggregate(ds(2, 2), List.of(a, b), null, now);
+    assertThat(condition(s, "Degraded")).isEqualTo("True/ControlPortInUse");
+    assertThat(condition(s, "Ready")).isEqualTo("True/Serving");
+
+    b.getStatus().lastError = error("NatFailed", "nft missing");
+    assertThat(condition(aggregate(ds(2, 2), List.of(a, b), null, now), "Degraded"))
+        .isEqualTo("True/AgentError");
+  }
+
+  @Test
+  void aStartingAgentIsNotServingYetButNothingIsDegraded() {
+    VPNGatewayNode starting = report(gw, "a", 0);
+    starting.setStatus(null);
+    VPNGatewayStatus s = aggregate(ds(1, 1), List.of(starting), null, Instant.now());
+    assertThat(condition(s, "Ready")).isEqualTo("False/NoAgentServing");
+    assertThat(condition(s, "Degraded")).isEqualTo("False/AsExpected");
+  }
+
+  private static dev.braid.api.v1alpha1.AgentError error(String reason, String message) {
+    var e = new dev.braid.api.v1alpha1.AgentError();
+    e.reason = reason;
+    e.message = message;
+    return e;
+  }
 }

@@ -55,7 +55,7 @@ class GatewayPkiTest {
     Map<String, String> fixed = GatewayPki.ensure(first, "edge", NOW);
 
     assertThat(fixed.get(GatewayPki.CA_CRT)).isEqualTo(first.get(GatewayPki.CA_CRT));
-    assertThat(StaticKey.isValid(fixed.get(GatewayPki.TA_KEY))).isTrue();
+    assertThat(StaticKeyFile.isValid(fixed.get(GatewayPki.TA_KEY))).isTrue();
     Pem.readKey(fixed.get(GatewayPki.TLS_KEY));
   }
 

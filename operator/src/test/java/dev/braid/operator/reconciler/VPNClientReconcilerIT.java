@@ -314,8 +314,8 @@ class VPNClientReconcilerIT {
                 c -> c != null);
     Map<String, String> fixed =
         AgentConfigParser.parse(cm.getData().get(AgentConfigParser.FILE_NAME), "cm")
-            .pools
-            .fixedAddresses;
+            .pools()
+            .fixedAddresses();
     return fixed == null ? Map.of() : fixed;
   }
 

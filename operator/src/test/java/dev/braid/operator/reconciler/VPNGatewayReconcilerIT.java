@@ -132,9 +132,9 @@ class VPNGatewayReconcilerIT {
 
     AgentConfig agentConfig =
         AgentConfigParser.parse(config.getData().get(AgentConfigParser.FILE_NAME), "configmap");
-    assertThat(agentConfig.gateway.uid).isEqualTo(created.getMetadata().getUid());
-    assertThat(agentConfig.pools.ipv4).isEqualTo("10.8.0.0/24");
-    assertThat(agentConfig.routes).containsExactly("10.96.0.0/12");
+    assertThat(agentConfig.gateway().uid()).isEqualTo(created.getMetadata().getUid());
+    assertThat(agentConfig.pools().ipv4()).isEqualTo("10.8.0.0/24");
+    assertThat(agentConfig.routes()).containsExactly("10.96.0.0/12");
 
     Map<String, String> pkiData = SecretData.decode(pki);
     assertThat(pkiData)
@@ -281,7 +281,7 @@ class VPNGatewayReconcilerIT {
             c -> c.getData().get(AgentConfigParser.FILE_NAME).contains("fixedAddresses"));
     AgentConfig parsed =
         AgentConfigParser.parse(config.getData().get(AgentConfigParser.FILE_NAME), "cm");
-    assertThat(parsed.pools.fixedAddresses).containsExactly(Map.entry("carol", "10.8.0.50"));
+    assertThat(parsed.pools().fixedAddresses()).containsExactly(Map.entry("carol", "10.8.0.50"));
     assertThat(hash(daemonSet(ns, "office"))).isEqualTo(hash(first));
   }
 

@@ -1,7 +1,8 @@
 package dev.braid.agent.openvpn.client;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
+import dev.braid.agent.openvpn.replay.ReplayWindow;
 import dev.braid.agent.openvpn.tls.TlsClientContext;
 import dev.braid.agent.openvpn.tlswrap.ControlWrap;
 import dev.braid.agent.openvpn.tlswrap.TlsAuth;
@@ -45,11 +46,14 @@ import javax.net.ssl.SSLEngine;
  * @param product {@code IV_GUI_VER}: what this client is
  * @param platform {@code IV_PLAT}
  * @param tcp whether the transport is a TCP stream (the caller frames packets)
+ * @param replayWindow how far behind the highest data packet id a packet is still accepted ({@code
+ *     replay-window}; 64 as in OpenVPN, thousands for a multipath session whose paths differ in
+ *     delay)
  */
 public record ClientConfig(
     ControlWrap wrap,
     Supplier<SSLEngine> tlsEngines,
-    List<DataCipher> ciphers,
+    List<AeadCipher> ciphers,
     ReliableConfig reliable,
     Duration handWindow,
     Duration serverPollTimeout,
@@ -65,7 +69,8 @@ public record ClientConfig(
     String version,
     String product,
     String platform,
-    boolean tcp) {
+    boolean tcp,
+    int replayWindow) {
 
   public ClientConfig {
     Objects.requireNonNull(wrap, "wrap");
@@ -94,6 +99,10 @@ public record ClientConfig(
     if (renegotiateMin.compareTo(renegotiate) > 0) {
       throw new IllegalArgumentException(
           "renegotiateMin " + renegotiateMin + " exceeds renegotiate " + renegotiate);
+    }
+    if (replayWindow < 1 || replayWindow > ReplayWindow.MAX_SIZE) {
+      throw new IllegalArgumentException(
+          "replayWindow must be 1.." + ReplayWindow.MAX_SIZE + ": " + replayWindow);
     }
     if (tlsChunk < 64 || tlsChunk > 1400) {
       throw new IllegalArgumentException("tlsChunk must be 64..1400: " + tlsChunk);
@@ -130,6 +139,7 @@ public record ClientConfig(
     b.product = product;
     b.platform = platform;
     b.tcp = tcp;
+    b.replayWindow = replayWindow;
     return b;
   }
 
@@ -137,8 +147,8 @@ public record ClientConfig(
   public static final class Builder {
     private ControlWrap wrap;
     private Supplier<SSLEngine> tlsEngines;
-    private List<DataCipher> ciphers =
-        List.of(DataCipher.AES_256_GCM, DataCipher.AES_128_GCM, DataCipher.CHACHA20_POLY1305);
+    private List<AeadCipher> ciphers =
+        List.of(AeadCipher.AES_256_GCM, AeadCipher.AES_128_GCM, AeadCipher.CHACHA20_POLY1305);
     private ReliableConfig reliable = ReliableConfig.braid();
     private Duration handWindow = Duration.ofSeconds(60);
     private Duration serverPollTimeout = Duration.ofSeconds(120);
@@ -155,6 +165,7 @@ public record ClientConfig(
     private String product = "braid-agent";
     private String platform = "linux";
     private boolean tcp;
+    private int replayWindow = ReplayWindow.DEFAULT_SIZE;
 
     private Builder(ControlWrap wrap, Supplier<SSLEngine> tlsEngines) {
       this.wrap = wrap;
@@ -171,7 +182,7 @@ public record ClientConfig(
       return this;
     }
 
-    public Builder ciphers(List<DataCipher> c) {
+    public Builder ciphers(List<AeadCipher> c) {
       ciphers = c;
       return this;
     }
@@ -260,6 +271,11 @@ public record ClientConfig(
       return this;
     }
 
+    public Builder replayWindow(int packets) {
+      replayWindow = packets;
+      return this;
+    }
+
     public ClientConfig build() {
       return new ClientConfig(
           wrap,
@@ -280,7 +296,8 @@ public record ClientConfig(
           version,
           product,
           platform,
-          tcp);
+          tcp,
+          replayWindow);
     }
   }
 }

@@ -42,6 +42,7 @@ public final class ClientConfigs {
             .ping(p.ping())
             .pingRestart(p.pingRestart())
             .explicitExitNotify(p.explicitExitNotify())
+            .replayWindow(p.replayWindow())
             .multipath(multipath)
             .build();
     return forRemote(base, p.remotes().getFirst());

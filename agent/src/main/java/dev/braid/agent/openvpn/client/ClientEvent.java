@@ -1,7 +1,7 @@
 package dev.braid.agent.openvpn.client;
 
 import dev.braid.agent.openvpn.client.push.PushedOptions;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 
 /**
  * Something the caller must act on, produced while a {@link ClientSession} handles input or time.
@@ -21,7 +21,7 @@ public sealed interface ClientEvent<P> {
    *     of a version this client speaks, answering our {@code IV_BRAID_MP})
    */
   record Connected<P>(
-      PushedOptions options, DataCipher cipher, int peerId, boolean tlsKeyExport, boolean multipath)
+      PushedOptions options, AeadCipher cipher, int peerId, boolean tlsKeyExport, boolean multipath)
       implements ClientEvent<P> {}
 
   /**
@@ -30,9 +30,10 @@ public sealed interface ClientEvent<P> {
    * @param packet the IP packet
    * @param path the path it authenticated on
    * @param keyId the data key it was sealed with
-   * @param packetId its data-channel packet id (the sequence a reorder buffer orders by, per key)
+   * @param packetId its data-channel packet id, unsigned (the sequence a reorder buffer orders by,
+   *     per key)
    */
-  record TunPacket<P>(byte[] packet, P path, int keyId, int packetId) implements ClientEvent<P> {}
+  record TunPacket<P>(byte[] packet, P path, int keyId, long packetId) implements ClientEvent<P> {}
 
   /** A renegotiation agreed new data keys under {@code keyId}; who started it. */
   record Renegotiated<P>(int keyId, boolean byServer) implements ClientEvent<P> {}

@@ -5,7 +5,7 @@ import dev.braid.agent.openvpn.client.push.PushedOptions;
 import dev.braid.agent.openvpn.client.push.PushedOptionsParser;
 import dev.braid.agent.openvpn.data.AeadDataChannel;
 import dev.braid.agent.openvpn.data.DataPayload;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
 import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
@@ -113,7 +113,7 @@ public final class ClientSession<P> {
   private long nextPushRequestNanos = Long.MAX_VALUE;
 
   private PushedOptions pushed;
-  private DataCipher cipher;
+  private AeadCipher cipher;
   private int peerId = -1;
   private boolean keyExport;
   private boolean controlChannelExit;
@@ -315,7 +315,7 @@ public final class ClientSession<P> {
       case IP_PACKET ->
           out.event(
               new ClientEvent.TunPacket<>(
-                  opened.value().plain(), path, keyId, packetId(datagram, off)));
+                  opened.value().plain(), path, keyId, opened.value().packetId()));
     }
   }
 
@@ -323,13 +323,6 @@ public final class ClientSession<P> {
     heardFromServer = true;
     lastReceivedNanos = nowNanos;
     heard.put(path, nowNanos); // access order: this path moves to the end
-  }
-
-  private static int packetId(byte[] b, int off) {
-    return (b[off + 4] & 0xFF) << 24
-        | (b[off + 5] & 0xFF) << 16
-        | (b[off + 6] & 0xFF) << 8
-        | b[off + 7] & 0xFF;
   }
 
   // ---------------------------------------------------------------- key exchange
@@ -528,9 +521,9 @@ public final class ClientSession<P> {
    * The data cipher: the pushed one, else the one the server's options string names (OpenVPN's
    * fallback for servers that push none); it must be one this client offered.
    */
-  private DataCipher chooseCipher(PushedOptions o, ClientKey k, ClientOutput<P> out) {
+  private AeadCipher chooseCipher(PushedOptions o, ClientKey k, ClientOutput<P> out) {
     String named = o.cipher().orElseGet(() -> optionValue(k.received.options(), "cipher"));
-    Optional<DataCipher> c = named == null ? Optional.empty() : DataCipher.ofOpenvpnName(named);
+    Optional<AeadCipher> c = named == null ? Optional.empty() : AeadCipher.ofOpenvpnName(named);
     if (c.isPresent() && config.ciphers().contains(c.get())) {
       return c.get();
     }
@@ -542,7 +535,7 @@ public final class ClientSession<P> {
                 : "server chose cipher '"
                     + named
                     + "', not one of this client's data-ciphers "
-                    + config.ciphers().stream().map(DataCipher::openvpnName).toList(),
+                    + config.ciphers().stream().map(AeadCipher::openvpnName).toList(),
             false),
         out);
     return null;
@@ -586,7 +579,8 @@ public final class ClientSession<P> {
             m.clientDecryptKey(cipher),
             m.clientDecryptImplicitIv(),
             k.keyId,
-            peerId);
+            peerId,
+            config.replayWindow());
     k.agreedNanos = nowNanos;
     k.renegotiateAtNanos = renegotiateAt(nowNanos);
     return true;
@@ -988,7 +982,7 @@ public final class ClientSession<P> {
   }
 
   /** The data cipher in use; null until connected. */
-  public DataCipher cipher() {
+  public AeadCipher cipher() {
     return cipher;
   }
 

@@ -1,6 +1,6 @@
 package dev.braid.agent.openvpn.client;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -31,7 +31,7 @@ final class PeerInfo {
 
   /** The peer-info text ({@code KEY=value} lines, each ending in a newline). */
   static String of(ClientConfig config) {
-    List<DataCipher> ciphers = config.ciphers();
+    List<AeadCipher> ciphers = config.ciphers();
     int proto =
         IV_PROTO_DATA_V2
             | IV_PROTO_REQUEST_PUSH
@@ -47,11 +47,11 @@ final class PeerInfo {
     s.append("IV_PLAT=").append(config.platform()).append('\n');
     s.append("IV_TCPNL=1\n");
     s.append("IV_MTU=").append(MAX_TUN_MTU).append('\n');
-    if (ciphers.contains(DataCipher.AES_128_GCM) && ciphers.contains(DataCipher.AES_256_GCM)) {
+    if (ciphers.contains(AeadCipher.AES_128_GCM) && ciphers.contains(AeadCipher.AES_256_GCM)) {
       s.append("IV_NCP=2\n"); // OpenVPN says so only when both GCM ciphers are allowed
     }
     s.append("IV_CIPHERS=")
-        .append(ciphers.stream().map(DataCipher::openvpnName).collect(Collectors.joining(":")))
+        .append(ciphers.stream().map(AeadCipher::openvpnName).collect(Collectors.joining(":")))
         .append('\n');
     s.append("IV_PROTO=").append(proto).append('\n');
     s.append("IV_GUI_VER=").append(config.product()).append('\n');

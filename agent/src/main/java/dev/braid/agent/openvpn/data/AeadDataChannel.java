@@ -1,6 +1,6 @@
 package dev.braid.agent.openvpn.data;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.replay.ReplayWindow;
 import dev.braid.agent.openvpn.wire.DataV2Header;
 import dev.braid.agent.openvpn.wire.Decoded;
@@ -23,13 +23,13 @@ public final class AeadDataChannel {
   public static final int TAG = 16;
   public static final int OVERHEAD = DataV2Header.SIZE + 4 + TAG;
 
-  private final DataCipher cipher;
+  private final AeadCipher cipher;
   private final SecretKeySpec encryptKey;
   private final byte[] encryptIv;
   private final SecretKeySpec decryptKey;
   private final byte[] decryptIv;
   private final DataV2Header header;
-  private final ReplayWindow replay = ReplayWindow.openvpnDefault();
+  private final ReplayWindow replay;
 
   // One Cipher per direction, re-initialised per packet with its IV: a fresh instance per packet
   // costs a provider lookup and (for AES) a key schedule each time; a reused one keeps both.
@@ -40,19 +40,49 @@ public final class AeadDataChannel {
   private byte[] reordered = new byte[2048];
   private int nextPacketId = 1;
 
-  /** Decryption outcome: the plaintext and what kind of payload it is, or a drop reason. */
-  public record Opened(byte[] plain, DataPayload kind) {}
+  /**
+   * Decryption outcome: the plaintext, what kind of payload it is and its packet id (unsigned; the
+   * sequence a multipath receiver reorders on).
+   */
+  public record Opened(byte[] plain, DataPayload kind, long packetId) {}
 
+  /** A data channel with OpenVPN's default 64-packet replay window. */
   public AeadDataChannel(
-      DataCipher cipher,
+      AeadCipher cipher,
       byte[] encryptKey,
       byte[] encryptImplicitIv,
       byte[] decryptKey,
       byte[] decryptImplicitIv,
       int keyId,
       int peerId) {
+    this(
+        cipher,
+        encryptKey,
+        encryptImplicitIv,
+        decryptKey,
+        decryptImplicitIv,
+        keyId,
+        peerId,
+        ReplayWindow.DEFAULT_SIZE);
+  }
+
+  /**
+   * A data channel whose replay window accepts packets up to {@code replayWindow} ids behind the
+   * highest (OpenVPN's {@code replay-window}): multipath sessions need thousands, because a path
+   * that is slower by d seconds at r packets per second delivers ids about d * r behind.
+   */
+  public AeadDataChannel(
+      AeadCipher cipher,
+      byte[] encryptKey,
+      byte[] encryptImplicitIv,
+      byte[] decryptKey,
+      byte[] decryptImplicitIv,
+      int keyId,
+      int peerId,
+      int replayWindow) {
+    this.replay = ReplayWindow.ofSize(replayWindow);
     this.cipher = cipher;
-    String alg = cipher == DataCipher.CHACHA20_POLY1305 ? "ChaCha20" : "AES";
+    String alg = cipher == AeadCipher.CHACHA20_POLY1305 ? "ChaCha20" : "AES";
     this.encryptKey = new SecretKeySpec(encryptKey, alg);
     this.encryptIv = encryptImplicitIv.clone();
     this.decryptKey = new SecretKeySpec(decryptKey, alg);
@@ -97,7 +127,12 @@ public final class AeadDataChannel {
     }
   }
 
-  /** Authenticates, decrypts and replay-checks one DATA_V2 packet. */
+  /**
+   * Authenticates, decrypts and replay-checks one DATA_V2 packet. {@link DropReason#REPLAY} means
+   * the id was already received: an attack on a single-path session, but the expected fate of the
+   * second copy when a multipath peer sends a packet on several paths, so a multipath session
+   * counts it as a duplicate instead.
+   */
   public Decoded<Opened> open(byte[] packet, int off, int len, long nowNanos) {
     if (len < OVERHEAD) {
       return Decoded.dropped(DropReason.TRUNCATED_DATA_HEADER);
@@ -124,17 +159,17 @@ public final class AeadDataChannel {
       return Decoded.dropped(replayed);
     }
     replay.accept(0, pid, nowNanos);
-    return Decoded.ok(new Opened(plain, DataPayload.classify(plain)));
+    return Decoded.ok(new Opened(plain, DataPayload.classify(plain), Integer.toUnsignedLong(pid)));
   }
 
   private String transformation() {
-    return cipher == DataCipher.CHACHA20_POLY1305 ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding";
+    return cipher == AeadCipher.CHACHA20_POLY1305 ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding";
   }
 
   private AlgorithmParameterSpec params(int pid, byte[] implicitIv) {
     putInt(iv, 0, pid); // the spec copies it
     System.arraycopy(implicitIv, 0, iv, 4, 8);
-    return cipher == DataCipher.CHACHA20_POLY1305
+    return cipher == AeadCipher.CHACHA20_POLY1305
         ? new IvParameterSpec(iv)
         : new GCMParameterSpec(TAG * 8, iv);
   }

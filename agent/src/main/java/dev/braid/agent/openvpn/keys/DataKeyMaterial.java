@@ -59,7 +59,7 @@ public final class DataKeyMaterial {
   }
 
   /** The server's encryption key (server to client, keys[1] cipher slot). */
-  public byte[] serverEncryptKey(DataCipher c) {
+  public byte[] serverEncryptKey(AeadCipher c) {
     return Arrays.copyOfRange(material, 128, 128 + c.keyLength());
   }
 
@@ -69,7 +69,7 @@ public final class DataKeyMaterial {
   }
 
   /** The server's decryption key (client to server, keys[0] cipher slot). */
-  public byte[] serverDecryptKey(DataCipher c) {
+  public byte[] serverDecryptKey(AeadCipher c) {
     return Arrays.copyOfRange(material, 0, c.keyLength());
   }
 
@@ -79,7 +79,7 @@ public final class DataKeyMaterial {
   }
 
   /** The client's encryption key: the server's decryption key (keys[0] cipher slot). */
-  public byte[] clientEncryptKey(DataCipher c) {
+  public byte[] clientEncryptKey(AeadCipher c) {
     return serverDecryptKey(c);
   }
 
@@ -89,7 +89,7 @@ public final class DataKeyMaterial {
   }
 
   /** The client's decryption key: the server's encryption key (keys[1] cipher slot). */
-  public byte[] clientDecryptKey(DataCipher c) {
+  public byte[] clientDecryptKey(AeadCipher c) {
     return serverEncryptKey(c);
   }
 

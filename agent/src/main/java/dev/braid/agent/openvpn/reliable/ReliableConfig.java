@@ -85,21 +85,17 @@ public record ReliableConfig(
    * doubling timer would otherwise repair (2 s, 4 s, 8 s...).
    */
   public static ReliableConfig braid() {
-    return new ReliableConfig(
-        6,
-        12,
-        4,
-        3,
-        true,
-        true,
-        true,
-        true,
-        Duration.ofSeconds(1),
-        Duration.ofMillis(200),
-        Duration.ofSeconds(3),
-        3,
-        2,
-        true);
+    return upstream26().toBuilder()
+        .resendWhenBlocked(true)
+        .adaptiveTimeout(true)
+        .ackDuplicatesWithoutBuffer(true)
+        .initialTimeout(Duration.ofSeconds(1))
+        .minTimeout(Duration.ofMillis(200))
+        .maxTimeout(Duration.ofSeconds(3))
+        .ackCopies(3)
+        .lossCopies(2)
+        .nudgePeer(true)
+        .build();
   }
 
   /**
@@ -107,42 +103,34 @@ public record ReliableConfig(
    * only.
    */
   public static ReliableConfig upstream26() {
-    return new ReliableConfig(
-        6,
-        12,
-        4,
-        3,
-        true,
-        false,
-        false,
-        false,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
-        Duration.ofDays(1),
-        1,
-        1,
-        false);
+    return builder()
+        .sendWindow(6)
+        .receiveWindow(12)
+        .maxAcksPerPacket(4)
+        .fastRetransmitAcks(3)
+        .reAckRecent(true)
+        .resendWhenBlocked(false)
+        .adaptiveTimeout(false)
+        .ackDuplicatesWithoutBuffer(false)
+        .initialTimeout(Duration.ofSeconds(2))
+        .minTimeout(Duration.ofSeconds(2))
+        .maxTimeout(Duration.ofDays(1))
+        .ackCopies(1)
+        .lossCopies(1)
+        .nudgePeer(false)
+        .build();
   }
 
   /**
    * OpenVPN 2.5, the version in seed 000: window 4/8, no fast retransmit, no re-ACKs. Tests only.
    */
   public static ReliableConfig upstream25() {
-    return new ReliableConfig(
-        4,
-        8,
-        4,
-        0,
-        false,
-        false,
-        false,
-        false,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
-        Duration.ofDays(1),
-        1,
-        1,
-        false);
+    return upstream26().toBuilder()
+        .sendWindow(4)
+        .receiveWindow(8)
+        .fastRetransmitAcks(0)
+        .reAckRecent(false)
+        .build();
   }
 
   /**
@@ -164,20 +152,141 @@ public record ReliableConfig(
   }
 
   private ReliableConfig with(int ackCopies, int lossCopies, boolean nudgePeer) {
-    return new ReliableConfig(
-        sendWindow,
-        receiveWindow,
-        maxAcksPerPacket,
-        fastRetransmitAcks,
-        reAckRecent,
-        resendWhenBlocked,
-        adaptiveTimeout,
-        ackDuplicatesWithoutBuffer,
-        initialTimeout,
-        minTimeout,
-        maxTimeout,
-        ackCopies,
-        lossCopies,
-        nudgePeer);
+    return toBuilder().ackCopies(ackCopies).lossCopies(lossCopies).nudgePeer(nudgePeer).build();
+  }
+
+  /** A builder with nothing set; the factories above start from one. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values, to change some by name. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Named construction of a {@link ReliableConfig}; starts from the values it was made from. */
+  public static final class Builder {
+    private int sendWindow;
+    private int receiveWindow;
+    private int maxAcksPerPacket;
+    private int fastRetransmitAcks;
+    private boolean reAckRecent;
+    private boolean resendWhenBlocked;
+    private boolean adaptiveTimeout;
+    private boolean ackDuplicatesWithoutBuffer;
+    private Duration initialTimeout;
+    private Duration minTimeout;
+    private Duration maxTimeout;
+    private int ackCopies;
+    private int lossCopies;
+    private boolean nudgePeer;
+
+    private Builder() {}
+
+    private Builder(ReliableConfig from) {
+      sendWindow = from.sendWindow;
+      receiveWindow = from.receiveWindow;
+      maxAcksPerPacket = from.maxAcksPerPacket;
+      fastRetransmitAcks = from.fastRetransmitAcks;
+      reAckRecent = from.reAckRecent;
+      resendWhenBlocked = from.resendWhenBlocked;
+      adaptiveTimeout = from.adaptiveTimeout;
+      ackDuplicatesWithoutBuffer = from.ackDuplicatesWithoutBuffer;
+      initialTimeout = from.initialTimeout;
+      minTimeout = from.minTimeout;
+      maxTimeout = from.maxTimeout;
+      ackCopies = from.ackCopies;
+      lossCopies = from.lossCopies;
+      nudgePeer = from.nudgePeer;
+    }
+
+    public Builder sendWindow(int value) {
+      sendWindow = value;
+      return this;
+    }
+
+    public Builder receiveWindow(int value) {
+      receiveWindow = value;
+      return this;
+    }
+
+    public Builder maxAcksPerPacket(int value) {
+      maxAcksPerPacket = value;
+      return this;
+    }
+
+    public Builder fastRetransmitAcks(int value) {
+      fastRetransmitAcks = value;
+      return this;
+    }
+
+    public Builder reAckRecent(boolean value) {
+      reAckRecent = value;
+      return this;
+    }
+
+    public Builder resendWhenBlocked(boolean value) {
+      resendWhenBlocked = value;
+      return this;
+    }
+
+    public Builder adaptiveTimeout(boolean value) {
+      adaptiveTimeout = value;
+      return this;
+    }
+
+    public Builder ackDuplicatesWithoutBuffer(boolean value) {
+      ackDuplicatesWithoutBuffer = value;
+      return this;
+    }
+
+    public Builder initialTimeout(Duration value) {
+      initialTimeout = value;
+      return this;
+    }
+
+    public Builder minTimeout(Duration value) {
+      minTimeout = value;
+      return this;
+    }
+
+    public Builder maxTimeout(Duration value) {
+      maxTimeout = value;
+      return this;
+    }
+
+    public Builder ackCopies(int value) {
+      ackCopies = value;
+      return this;
+    }
+
+    public Builder lossCopies(int value) {
+      lossCopies = value;
+      return this;
+    }
+
+    public Builder nudgePeer(boolean value) {
+      nudgePeer = value;
+      return this;
+    }
+
+    public ReliableConfig build() {
+      return new ReliableConfig(
+          sendWindow,
+          receiveWindow,
+          maxAcksPerPacket,
+          fastRetransmitAcks,
+          reAckRecent,
+          resendWhenBlocked,
+          adaptiveTimeout,
+          ackDuplicatesWithoutBuffer,
+          initialTimeout,
+          minTimeout,
+          maxTimeout,
+          ackCopies,
+          lossCopies,
+          nudgePeer);
+    }
   }
 }

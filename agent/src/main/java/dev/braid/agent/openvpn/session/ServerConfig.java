@@ -1,6 +1,6 @@
 package dev.braid.agent.openvpn.session;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.tls.TlsServerContext;
 import dev.braid.agent.openvpn.tlswrap.ControlWrap;
@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
 public record ServerConfig(
     ControlWrap wrap,
     TlsServerContext tls,
-    List<DataCipher> ciphers,
+    List<AeadCipher> ciphers,
     ReliableConfig reliable,
     Duration handWindow,
     Duration ping,
@@ -43,90 +43,182 @@ public record ServerConfig(
     Duration renegotiate,
     int clientReceiveBuffer) {
 
+  public ServerConfig {
+    ciphers = List.copyOf(ciphers);
+    extraPush = List.copyOf(extraPush);
+    if (clientReceiveBuffer < 0) {
+      throw new IllegalArgumentException(
+          "clientReceiveBuffer must be >= 0, was " + clientReceiveBuffer);
+    }
+  }
+
   /** Defaults matching a stock OpenVPN 2.6 server where they matter for interop. */
   public static ServerConfig defaults(ControlWrap wrap, TlsServerContext tls) {
-    return new ServerConfig(
-        wrap,
-        tls,
-        List.of(DataCipher.AES_256_GCM, DataCipher.AES_128_GCM, DataCipher.CHACHA20_POLY1305),
-        ReliableConfig.braid(),
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(60),
-        1000,
-        List.of(),
-        () -> System.currentTimeMillis() / 1000,
-        Duration.ofHours(1),
-        0);
+    return builder(wrap, tls).build();
+  }
+
+  /**
+   * A builder for a server with {@code wrap} and {@code tls}, every other component at its default
+   * (those of a stock OpenVPN 2.6 server where they matter for interop).
+   */
+  public static Builder builder(ControlWrap wrap, TlsServerContext tls) {
+    Builder b = new Builder();
+    b.wrap = wrap;
+    b.tls = tls;
+    b.ciphers =
+        List.of(AeadCipher.AES_256_GCM, AeadCipher.AES_128_GCM, AeadCipher.CHACHA20_POLY1305);
+    b.reliable = ReliableConfig.braid();
+    b.handWindow = Duration.ofSeconds(60);
+    b.ping = Duration.ofSeconds(10);
+    b.pingRestart = Duration.ofSeconds(60);
+    b.transitionWindow = Duration.ofSeconds(60);
+    b.tlsChunk = 1000;
+    b.extraPush = List.of();
+    b.wallSeconds = () -> System.currentTimeMillis() / 1000;
+    b.renegotiate = Duration.ofHours(1);
+    b.clientReceiveBuffer = 0;
+    return b;
+  }
+
+  /** A builder holding this configuration's values, to change some by name. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public ServerConfig withPing(Duration interval) {
-    Draft d = new Draft(this);
-    d.ping = interval;
-    return d.build();
+    return toBuilder().ping(interval).build();
   }
 
   public ServerConfig withReliable(ReliableConfig r) {
-    Draft d = new Draft(this);
-    d.reliable = r;
-    return d.build();
+    return toBuilder().reliable(r).build();
   }
 
   /** The same with another wall clock (seconds) for replay-id epochs. */
   public ServerConfig withWallSeconds(LongSupplier clock) {
-    Draft d = new Draft(this);
-    d.wallSeconds = clock;
-    return d.build();
+    return toBuilder().wallSeconds(clock).build();
   }
 
   /** The same with server-initiated renegotiation every {@code interval} (zero: never). */
   public ServerConfig withRenegotiate(Duration interval) {
-    Draft d = new Draft(this);
-    d.renegotiate = interval;
-    return d.build();
+    return toBuilder().renegotiate(interval).build();
   }
 
   /** The same pushing {@code rcvbuf bytes} to clients (zero: nothing). */
   public ServerConfig withClientReceiveBuffer(int bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("clientReceiveBuffer must be >= 0, was " + bytes);
-    }
-    Draft d = new Draft(this);
-    d.clientReceiveBuffer = bytes;
-    return d.build();
+    return toBuilder().clientReceiveBuffer(bytes).build();
   }
 
-  /** A copy to change one component of, so that each {@code with} method names only that one. */
-  private static final class Draft {
-    private final ServerConfig base;
-    ReliableConfig reliable;
-    Duration ping;
-    LongSupplier wallSeconds;
-    Duration renegotiate;
-    int clientReceiveBuffer;
+  /** Named construction of a {@link ServerConfig}; starts from the values it was made from. */
+  public static final class Builder {
+    private ControlWrap wrap;
+    private TlsServerContext tls;
+    private List<AeadCipher> ciphers;
+    private ReliableConfig reliable;
+    private Duration handWindow;
+    private Duration ping;
+    private Duration pingRestart;
+    private Duration transitionWindow;
+    private int tlsChunk;
+    private List<String> extraPush;
+    private LongSupplier wallSeconds;
+    private Duration renegotiate;
+    private int clientReceiveBuffer;
 
-    Draft(ServerConfig base) {
-      this.base = base;
-      reliable = base.reliable;
-      ping = base.ping;
-      wallSeconds = base.wallSeconds;
-      renegotiate = base.renegotiate;
-      clientReceiveBuffer = base.clientReceiveBuffer;
+    private Builder() {}
+
+    private Builder(ServerConfig from) {
+      wrap = from.wrap;
+      tls = from.tls;
+      ciphers = from.ciphers;
+      reliable = from.reliable;
+      handWindow = from.handWindow;
+      ping = from.ping;
+      pingRestart = from.pingRestart;
+      transitionWindow = from.transitionWindow;
+      tlsChunk = from.tlsChunk;
+      extraPush = from.extraPush;
+      wallSeconds = from.wallSeconds;
+      renegotiate = from.renegotiate;
+      clientReceiveBuffer = from.clientReceiveBuffer;
     }
 
-    ServerConfig build() {
+    public Builder wrap(ControlWrap value) {
+      wrap = value;
+      return this;
+    }
+
+    public Builder tls(TlsServerContext value) {
+      tls = value;
+      return this;
+    }
+
+    public Builder ciphers(List<AeadCipher> value) {
+      ciphers = value;
+      return this;
+    }
+
+    public Builder reliable(ReliableConfig value) {
+      reliable = value;
+      return this;
+    }
+
+    public Builder handWindow(Duration value) {
+      handWindow = value;
+      return this;
+    }
+
+    public Builder ping(Duration value) {
+      ping = value;
+      return this;
+    }
+
+    public Builder pingRestart(Duration value) {
+      pingRestart = value;
+      return this;
+    }
+
+    public Builder transitionWindow(Duration value) {
+      transitionWindow = value;
+      return this;
+    }
+
+    public Builder tlsChunk(int value) {
+      tlsChunk = value;
+      return this;
+    }
+
+    public Builder extraPush(List<String> value) {
+      extraPush = value;
+      return this;
+    }
+
+    public Builder wallSeconds(LongSupplier value) {
+      wallSeconds = value;
+      return this;
+    }
+
+    public Builder renegotiate(Duration value) {
+      renegotiate = value;
+      return this;
+    }
+
+    public Builder clientReceiveBuffer(int value) {
+      clientReceiveBuffer = value;
+      return this;
+    }
+
+    public ServerConfig build() {
       return new ServerConfig(
-          base.wrap,
-          base.tls,
-          base.ciphers,
+          wrap,
+          tls,
+          ciphers,
           reliable,
-          base.handWindow,
+          handWindow,
           ping,
-          base.pingRestart,
-          base.transitionWindow,
-          base.tlsChunk,
-          base.extraPush,
+          pingRestart,
+          transitionWindow,
+          tlsChunk,
+          extraPush,
           wallSeconds,
           renegotiate,
           clientReceiveBuffer);

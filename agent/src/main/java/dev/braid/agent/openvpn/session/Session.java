@@ -2,7 +2,7 @@ package dev.braid.agent.openvpn.session;
 
 import dev.braid.agent.openvpn.data.AeadDataChannel;
 import dev.braid.agent.openvpn.data.DataPayload;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
 import dev.braid.agent.openvpn.push.AddressPool;
@@ -75,7 +75,7 @@ public final class Session<P> {
   private KeyState current;
   private KeyState previous;
   private State state = State.HANDSHAKING;
-  private DataCipher cipher;
+  private AeadCipher cipher;
   private String commonName;
   private long establishedWallSeconds;
   private long lastReceivedNanos;
@@ -444,7 +444,7 @@ public final class Session<P> {
   private boolean agreeKeys(KeyState ks, Output<P> out) {
     if (cipher == null) {
       String offered = ks.client.peerInfoMap().getOrDefault("IV_CIPHERS", "");
-      Optional<DataCipher> chosen = DataCipher.negotiate(config.ciphers(), offered);
+      Optional<AeadCipher> chosen = AeadCipher.negotiate(config.ciphers(), offered);
       if (chosen.isEmpty()) {
         close("no common data cipher in IV_CIPHERS=" + offered, out);
         return false;

@@ -15,8 +15,9 @@ import javax.net.ssl.SSLParameters;
  * A client's TLS configuration from the PEM material of an OpenVPN profile: its certificate (and
  * intermediates), key, the CA it trusts the server by, optional CRLs, the {@link
  * ServerCertificatePolicy} and the TLS version range. Engines it creates are in client mode and
- * present the certificate whenever the server asks, whichever CAs it names (as OpenVPN does).
- * Thread-safe.
+ * present the certificate when the server asks for one from a CA it names (the JDK's key manager
+ * sends none otherwise, where OpenSSL sends it anyway: the server then reports a missing
+ * certificate rather than an untrusted one; either way it refuses). Thread-safe.
  */
 public final class TlsClientContext {
   private final SSLContext context;
@@ -66,7 +67,7 @@ public final class TlsClientContext {
     PrivateKey key = PrivateKeys.parse(keyPem, chain.getFirst().getPublicKey());
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(
-        new OwnCertificateKeyManager[] {new OwnCertificateKeyManager(chain, key)},
+        CertificateChains.keyManagers(key, chain),
         new ServerCertificateTrust[] {new ServerCertificateTrust(cas, crls, policy)},
         null);
     return new TlsClientContext(ctx, versions.toArray(String[]::new));

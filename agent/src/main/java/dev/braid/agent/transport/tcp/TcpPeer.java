@@ -3,12 +3,14 @@ package dev.braid.agent.transport.tcp;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 
 /**
- * One accepted transport connection, driven by the worker that owns it: reads hand the stream to
- * the caller's {@link FrameDecoder}, writes go straight to the socket, and every way the connection
- * can end goes through a {@link DisconnectClassifier}. When it ends, the descriptor is closed, the
- * cause is counted and one log line names cause and peer.
+ * One transport connection, driven by the loop that owns it: reads hand the stream to the caller's
+ * {@link FrameDecoder}, framed packets wait in an output queue until {@link #flush} writes what the
+ * kernel takes, and every way the connection can end goes through a {@link DisconnectClassifier}.
+ * When it ends, the descriptor is closed, the cause is counted and one log line names cause and
+ * peer.
  */
 public final class TcpPeer {
   private static final System.Logger LOG = System.getLogger(TcpPeer.class.getName());
@@ -31,8 +33,11 @@ public final class TcpPeer {
   private final DisconnectCounters counters;
   private final DisconnectClassifier classifier;
   private final ByteBuffer readBuffer;
+  private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+  private int pendingBytes;
   private long bytesIn;
   private long bytesOut;
+  private long framesOut;
 
   /**
    * @param readBufferSize bytes read per system call
@@ -91,6 +96,63 @@ public final class TcpPeer {
     return n;
   }
 
+  /**
+   * Queues a copy of {@code packet}'s remaining bytes, framed with their length, for the next
+   * {@link #flush}; false, queuing nothing, once more than {@code maxPendingBytes} wait (the peer
+   * does not read) or the connection has ended.
+   */
+  public boolean queue(ByteBuffer packet, int maxPendingBytes) {
+    if (classifier.isDecided() || pendingBytes > maxPendingBytes) {
+      return false;
+    }
+    ByteBuffer framed = TcpFramer.frame(packet);
+    pending.add(framed);
+    pendingBytes += framed.remaining();
+    return true;
+  }
+
+  /** Bytes queued and not yet written. */
+  public int pendingBytes() {
+    return pendingBytes;
+  }
+
+  /**
+   * Writes what the kernel takes of the queue, gathering many frames into {@code gather} (larger
+   * than the largest frame) per system call; true if data is still waiting on a full send buffer
+   * (retry when writable). A failed write ends the connection.
+   */
+  public boolean flush(ByteBuffer gather) {
+    while (!pending.isEmpty() && !classifier.isDecided()) {
+      gather.clear();
+      for (ByteBuffer b : pending) {
+        if (b.remaining() > gather.remaining()) {
+          break;
+        }
+        gather.put(b.duplicate());
+      }
+      gather.flip();
+      int n = send(gather);
+      if (n < 0) {
+        return n == -LinuxErrno.EAGAIN;
+      }
+      pendingBytes -= n;
+      for (int left = n; left > 0; ) {
+        ByteBuffer b = pending.peek();
+        int k = Math.min(left, b.remaining());
+        b.position(b.position() + k);
+        left -= k;
+        if (!b.hasRemaining()) {
+          pending.poll();
+          framesOut++;
+        }
+      }
+      if (gather.hasRemaining()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Sends our FIN; reading continues until the peer's. */
   public void shutdownOutput() throws IOException {
     classifier.localShutdown();
@@ -144,6 +206,11 @@ public final class TcpPeer {
 
   public long bytesOut() {
     return bytesOut;
+  }
+
+  /** Frames {@link #flush} wrote completely. */
+  public long framesOut() {
+    return framesOut;
   }
 
   /** The events seen, for tests that replay them through the errno-only classifier. */

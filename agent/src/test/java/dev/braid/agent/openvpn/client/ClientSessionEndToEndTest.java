@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.agent.openvpn.client.profile.Protocol;
 import dev.braid.agent.openvpn.client.profile.Remote;
 import dev.braid.agent.openvpn.data.DataPayload;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.session.Output;
@@ -106,7 +106,7 @@ class ClientSessionEndToEndTest {
     net.connect();
 
     ClientEvent.Connected<String> c = net.clientEvents(ClientEvent.Connected.class).getFirst();
-    assertThat(c.cipher()).isEqualTo(DataCipher.AES_256_GCM);
+    assertThat(c.cipher()).isEqualTo(AeadCipher.AES_256_GCM);
     assertThat(c.peerId()).isZero();
     assertThat(c.tlsKeyExport()).isTrue();
     assertThat(c.multipath()).isFalse();
@@ -136,8 +136,8 @@ class ClientSessionEndToEndTest {
   }
 
   @ParameterizedTest
-  @EnumSource(DataCipher.class)
-  void eachCipherIsNegotiatedAndCarriesData(DataCipher cipher) {
+  @EnumSource(AeadCipher.class)
+  void eachCipherIsNegotiatedAndCarriesData(AeadCipher cipher) {
     ClientServerNet net = new ClientServerNet(server(Wrap.TLS_CRYPT), 0, 2);
     net.start(client(Wrap.TLS_CRYPT).ciphers(List.of(cipher)).build());
     net.connect();
@@ -482,6 +482,25 @@ class ClientSessionEndToEndTest {
         .singleElement()
         .satisfies(n -> assertThat(n.message()).isEqualTo("maintenance at 22:00"));
     assertThat(net.client.isConnected()).isTrue();
+  }
+
+  @Test
+  void aLargerReplayWindowAcceptsAPacketThatFellFarBehindAsOnASlowPath() {
+    for (int window : new int[] {64, 4096}) {
+      ClientServerNet net = new ClientServerNet(server(Wrap.TLS_CRYPT), 0, 27);
+      net.start(client(Wrap.TLS_CRYPT).replayWindow(window).build());
+      net.connect();
+      net.holdData = 1;
+      Traffic t = new Traffic(net);
+      for (int i = 0; i < 1000; i++) {
+        t.roundTrip();
+      }
+      net.release(net.held.getFirst()); // 999 ids behind the newest
+      assertThat(t.receivedByClient()).isEqualTo(window == 64 ? 999 : 1000);
+      if (window == 64) {
+        assertThat(net.clientOut.drops()).containsEntry(DropReason.REPLAY_TOO_OLD, 1L);
+      }
+    }
   }
 
   @Test

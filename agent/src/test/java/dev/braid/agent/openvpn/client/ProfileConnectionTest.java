@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.agent.openvpn.client.profile.ClientProfile;
 import dev.braid.agent.openvpn.client.profile.ClientProfileParser;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.session.ServerConfig;
 import dev.braid.agent.openvpn.testing.TestPki;
 import dev.braid.agent.openvpn.tls.TlsServerContext;
@@ -30,7 +30,7 @@ class ProfileConnectionTest {
     ClientServerNet net = new ClientServerNet(server, 0, 1);
     net.start(ClientConfigs.fromProfile(p, false));
     net.connect();
-    assertThat(net.client.cipher()).isEqualTo(DataCipher.CHACHA20_POLY1305);
+    assertThat(net.client.cipher()).isEqualTo(AeadCipher.CHACHA20_POLY1305);
     Traffic t = new Traffic(net);
     t.roundTrip();
     assertThat(t.receivedByServer()).isEqualTo(1);

@@ -4,7 +4,7 @@ import dev.braid.agent.openvpn.session.ServerConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Server configurations for client tests; the one place that builds a ServerConfig by hand. */
+/** Server configurations for client tests. */
 final class TestServers {
   private TestServers() {}
 
@@ -12,19 +12,6 @@ final class TestServers {
   static ServerConfig withPush(ServerConfig base, String... options) {
     List<String> push = new ArrayList<>(base.extraPush());
     push.addAll(List.of(options));
-    return new ServerConfig(
-        base.wrap(),
-        base.tls(),
-        base.ciphers(),
-        base.reliable(),
-        base.handWindow(),
-        base.ping(),
-        base.pingRestart(),
-        base.transitionWindow(),
-        base.tlsChunk(),
-        push,
-        base.wallSeconds(),
-        base.renegotiate(),
-        base.clientReceiveBuffer());
+    return base.toBuilder().extraPush(push).build();
   }
 }

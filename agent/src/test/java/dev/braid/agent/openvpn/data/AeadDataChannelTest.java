@@ -2,7 +2,7 @@ package dev.braid.agent.openvpn.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.wire.DropReason;
 import java.nio.charset.StandardCharsets;
@@ -21,16 +21,16 @@ class AeadDataChannelTest {
     return new DataKeyMaterial(m);
   }
 
-  static AeadDataChannel server(DataCipher c) {
+  static AeadDataChannel server(AeadCipher c) {
     return channel(c, true);
   }
 
   /** The client's view: it encrypts with what the server decrypts with. */
-  static AeadDataChannel client(DataCipher c) {
+  static AeadDataChannel client(AeadCipher c) {
     return channel(c, false);
   }
 
-  private static AeadDataChannel channel(DataCipher c, boolean server) {
+  private static AeadDataChannel channel(AeadCipher c, boolean server) {
     DataKeyMaterial m = material();
     byte[][] enc = {m.serverEncryptKey(c), m.serverEncryptImplicitIv()};
     byte[][] dec = {m.serverDecryptKey(c), m.serverDecryptImplicitIv()};
@@ -42,15 +42,15 @@ class AeadDataChannelTest {
   @Test
   void knownAnswers() {
     byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
-    assertThat(HEX.formatHex(server(DataCipher.AES_256_GCM).seal(hello)))
+    assertThat(HEX.formatHex(server(AeadCipher.AES_256_GCM).seal(hello)))
         .isEqualTo("4900000500000001f551c60d7949efec3ca9556ca6e9e89303fff95c20");
-    assertThat(HEX.formatHex(server(DataCipher.CHACHA20_POLY1305).seal(hello)))
+    assertThat(HEX.formatHex(server(AeadCipher.CHACHA20_POLY1305).seal(hello)))
         .isEqualTo("490000050000000134f7a5a35fcef10392d28840eb884bf37756267ea8");
   }
 
   @Test
   void roundTripReplayAndTamperingForEveryCipher() {
-    for (DataCipher c : DataCipher.values()) {
+    for (AeadCipher c : AeadCipher.values()) {
       AeadDataChannel server = server(c);
       AeadDataChannel client = client(c);
       byte[] p1 = client.seal(DataPayload.PING_MAGIC);
@@ -69,6 +69,38 @@ class AeadDataChannelTest {
   }
 
   /**
+   * A multipath channel (4096-wide window) opens a packet 3000 ids late and reports each packet's
+   * id; the default 64-wide window refuses the same packet.
+   */
+  @Test
+  void multipathWindowAcceptsLatePacketsAndReportsPacketIds() {
+    DataKeyMaterial m = material();
+    AeadCipher c = AeadCipher.AES_256_GCM;
+    AeadDataChannel wide =
+        new AeadDataChannel(
+            c,
+            m.serverEncryptKey(c),
+            m.serverEncryptImplicitIv(),
+            m.serverDecryptKey(c),
+            m.serverDecryptImplicitIv(),
+            1,
+            5,
+            4096);
+    AeadDataChannel narrow = server(c);
+    AeadDataChannel client = client(c);
+    byte[] late = client.seal(new byte[] {0x45, 0, 0, 20});
+    byte[] last = null;
+    for (int i = 0; i < 3000; i++) {
+      last = client.seal(new byte[] {0x45, 0, 0, 20});
+      assertThat(wide.open(last, 0, last.length, 0).value().packetId()).isEqualTo(i + 2L);
+    }
+    narrow.open(last, 0, last.length, 0);
+    assertThat(narrow.open(late, 0, late.length, 0).drop()).isEqualTo(DropReason.REPLAY_TOO_OLD);
+    assertThat(wide.open(late, 0, late.length, 0).value().packetId()).isEqualTo(1L);
+    assertThat(wide.open(late, 0, late.length, 0).drop()).isEqualTo(DropReason.REPLAY);
+  }
+
+  /**
    * The channel reuses one Cipher per direction: every packet of a long sequence, of many sizes
    * (across the AES block size, the intrinsics' chunk sizes and the reorder buffer's initial size),
    * must equal what a fresh Cipher per packet produces, and must open again after a forged packet
@@ -76,7 +108,7 @@ class AeadDataChannelTest {
    */
   @Test
   void reusedCiphersMatchAFreshCipherPerPacket() throws Exception {
-    for (DataCipher c : DataCipher.values()) {
+    for (AeadCipher c : AeadCipher.values()) {
       AeadDataChannel client = client(c);
       AeadDataChannel server = server(c);
       DataKeyMaterial m = material();
@@ -112,7 +144,7 @@ class AeadDataChannelTest {
 
   /** The DATA_V2 packet of key id 1, peer 5, built with a new Cipher (the pre-reuse way). */
   private static byte[] reference(
-      DataCipher c, byte[] key, byte[] implicitIv, int pid, byte[] plain, int off, int len)
+      AeadCipher c, byte[] key, byte[] implicitIv, int pid, byte[] plain, int off, int len)
       throws Exception {
     byte[] aad = {
       0x49, 0, 0, 5, (byte) (pid >>> 24), (byte) (pid >>> 16), (byte) (pid >>> 8), (byte) pid
@@ -120,7 +152,7 @@ class AeadDataChannelTest {
     byte[] iv = new byte[12];
     System.arraycopy(aad, 4, iv, 0, 4);
     System.arraycopy(implicitIv, 0, iv, 4, 8);
-    boolean chacha = c == DataCipher.CHACHA20_POLY1305;
+    boolean chacha = c == AeadCipher.CHACHA20_POLY1305;
     javax.crypto.Cipher cipher =
         javax.crypto.Cipher.getInstance(chacha ? "ChaCha20-Poly1305" : "AES/GCM/NoPadding");
     cipher.init(

@@ -67,11 +67,11 @@ class KeyExchangeTest {
 
   @Test
   void cipherNegotiationFollowsServerPreference() {
-    List<DataCipher> pref = List.of(DataCipher.AES_256_GCM, DataCipher.CHACHA20_POLY1305);
-    assertThat(DataCipher.negotiate(pref, "CHACHA20-POLY1305:AES-256-GCM"))
-        .contains(DataCipher.AES_256_GCM);
-    assertThat(DataCipher.negotiate(pref, "chacha20-poly1305"))
-        .contains(DataCipher.CHACHA20_POLY1305);
-    assertThat(DataCipher.negotiate(pref, "AES-128-CBC:BF-CBC")).isEmpty();
+    List<AeadCipher> pref = List.of(AeadCipher.AES_256_GCM, AeadCipher.CHACHA20_POLY1305);
+    assertThat(AeadCipher.negotiate(pref, "CHACHA20-POLY1305:AES-256-GCM"))
+        .contains(AeadCipher.AES_256_GCM);
+    assertThat(AeadCipher.negotiate(pref, "chacha20-poly1305"))
+        .contains(AeadCipher.CHACHA20_POLY1305);
+    assertThat(AeadCipher.negotiate(pref, "AES-128-CBC:BF-CBC")).isEmpty();
   }
 }

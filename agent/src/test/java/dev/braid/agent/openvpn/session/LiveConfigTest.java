@@ -153,21 +153,9 @@ class LiveConfigTest {
   private ServerConfig config(StaticKey key, String crlPem, String... push) throws Exception {
     TlsServerContext tls =
         TlsServerContext.fromPem(server.certPem(), server.keyPem(), pki.ca().certPem(), crlPem);
-    ServerConfig d = ServerConfig.defaults(new TlsCrypt(key, KeyDirection.NORMAL), tls);
-    return new ServerConfig(
-        d.wrap(),
-        d.tls(),
-        d.ciphers(),
-        d.reliable(),
-        d.handWindow(),
-        d.ping(),
-        d.pingRestart(),
-        d.transitionWindow(),
-        d.tlsChunk(),
-        List.of(push),
-        d.wallSeconds(),
-        d.renegotiate(),
-        d.clientReceiveBuffer());
+    return ServerConfig.builder(new TlsCrypt(key, KeyDirection.NORMAL), tls)
+        .extraPush(List.of(push))
+        .build();
   }
 
   private static StaticKey key(int seed) {

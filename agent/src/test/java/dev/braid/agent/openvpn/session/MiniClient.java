@@ -2,7 +2,7 @@ package dev.braid.agent.openvpn.session;
 
 import dev.braid.agent.openvpn.data.AeadDataChannel;
 import dev.braid.agent.openvpn.data.DataPayload;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
@@ -26,7 +26,7 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLEngine;
 
 /** A minimal OpenVPN client built from the same stages, to drive the server in memory. */
-final class MiniClient {
+public final class MiniClient {
   final long sid = 0x0C11E47000000000L | (System.nanoTime() & 0xFFFFFF);
   private final ControlWrap wrap;
   private final Supplier<SSLEngine> engines;
@@ -43,10 +43,10 @@ final class MiniClient {
   private boolean pushRequested;
   private final ByteArrayOutputStream plain = new ByteArrayOutputStream();
   private KeyMethod2.ClientMessage myKm;
-  String pushReply;
-  AeadDataChannel data;
+  public String pushReply;
+  public AeadDataChannel data;
   AeadDataChannel oldData;
-  final List<byte[]> received = new ArrayList<>();
+  public final List<byte[]> received = new ArrayList<>();
   private final ReplayWindow replay = ReplayWindow.openvpnDefault();
 
   /** Server control packets dropped for a replayed or too old replay id. */
@@ -55,7 +55,7 @@ final class MiniClient {
   /** Control-channel text messages other than PUSH_REPLY (AUTH_FAILED, RESTART, ...). */
   final List<String> messages = new ArrayList<>();
 
-  MiniClient(ControlWrap wrap, Supplier<SSLEngine> engines, boolean tlsKeyExport) {
+  public MiniClient(ControlWrap wrap, Supplier<SSLEngine> engines, boolean tlsKeyExport) {
     // sends every packet once, like a stock client, so server-side redundancy shows on its own
     this(wrap, engines, tlsKeyExport, ReliableConfig.braid().withoutRedundancy());
   }
@@ -88,7 +88,7 @@ final class MiniClient {
     plain.reset();
   }
 
-  void start() {
+  public void start() {
     reliable.send(Opcode.CONTROL_HARD_RESET_CLIENT_V2.value(), new byte[0]);
   }
 
@@ -100,11 +100,11 @@ final class MiniClient {
     startTls();
   }
 
-  boolean connected() {
+  public boolean connected() {
     return data != null && pushReply != null;
   }
 
-  void receive(byte[] d, long now) {
+  public void receive(byte[] d, long now) {
     if (Opcode.ofFirstByte(d[0]) == Opcode.DATA_V2) {
       AeadDataChannel.Opened o = data.open(d, 0, d.length, now).value();
       if (o != null && o.kind() == DataPayload.IP_PACKET) {
@@ -207,8 +207,8 @@ final class MiniClient {
 
   private void deriveKeys() {
     String cipherName = option("cipher");
-    DataCipher cipher =
-        Arrays.stream(DataCipher.values())
+    AeadCipher cipher =
+        Arrays.stream(AeadCipher.values())
             .filter(c -> c.openvpnName().equals(cipherName))
             .findFirst()
             .orElseThrow();
@@ -234,7 +234,7 @@ final class MiniClient {
             peerId);
   }
 
-  String option(String name) {
+  public String option(String name) {
     for (String o : pushReply.split(",")) {
       if (o.startsWith(name + " ")) {
         return o.substring(name.length() + 1);
@@ -244,7 +244,7 @@ final class MiniClient {
   }
 
   /** Control packets due now. */
-  List<byte[]> poll(long now) {
+  public List<byte[]> poll(long now) {
     List<byte[]> out = new ArrayList<>();
     for (Segment s : reliable.poll(now)) {
       Opcode op = s.hasMessage() ? Opcode.ofValue(s.opcode()) : Opcode.ACK_V1;
@@ -255,7 +255,7 @@ final class MiniClient {
     return out;
   }
 
-  long nextWakeupNanos() {
+  public long nextWakeupNanos() {
     return reliable.nextWakeupNanos();
   }
 

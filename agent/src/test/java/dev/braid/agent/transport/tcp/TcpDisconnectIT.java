@@ -2,9 +2,10 @@ package dev.braid.agent.transport.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.agent.nativeio.TcpConnection;
+import dev.braid.agent.engine.TcpSocketStream;
 import dev.braid.agent.nativeio.TcpListener;
 import dev.braid.agent.nativeio.TcpOptions;
+import dev.braid.agent.nativeio.TcpSocket;
 import dev.braid.agent.testing.NetNs;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -241,16 +242,16 @@ class TcpDisconnectIT {
   }
 
   /** The server side of one connection. */
-  private record Accepted(TcpConnection connection, TcpPeer peer, StandInFrameDecoder decoder) {}
+  private record Accepted(TcpSocket connection, TcpPeer peer, StandInFrameDecoder decoder) {}
 
   private Accepted accept(ClientKind kind) throws IOException {
     assertThat(listener.awaitAcceptable(20_000)).as("a pending connection").isTrue();
-    TcpConnection connection = listener.accept();
+    TcpSocket connection = listener.accept();
     assertThat(connection).isNotNull();
     assertThat(connection.isMptcp()).as("accepted over MPTCP").isEqualTo(kind == ClientKind.MPTCP);
     StandInFrameDecoder decoder = new StandInFrameDecoder(1500);
     return new Accepted(
-        connection, new TcpPeer(StreamEndpoint.of(connection), decoder, counters, 4096), decoder);
+        connection, new TcpPeer(new TcpSocketStream(connection), decoder, counters, 4096), decoder);
   }
 
   private Client connect(ClientKind kind, String gatewayAddress) throws Exception {
@@ -327,11 +328,10 @@ class TcpDisconnectIT {
   }
 
   private static final class MptcpClient implements Client {
-    private final TcpConnection connection;
+    private final TcpSocket connection;
 
     MptcpClient(InetSocketAddress target) throws IOException {
-      connection =
-          TcpConnection.connect(target, true, TcpOptions.defaults(), Duration.ofSeconds(10));
+      connection = TcpSocket.connect(target, true, TcpOptions.defaults(), Duration.ofSeconds(10));
       assertThat(connection.isMptcp()).as("client runs MPTCP").isTrue();
     }
 

@@ -130,4 +130,37 @@ class TcpPeerTest {
     assertThat(peer.disconnect().cause()).isEqualTo(DisconnectCause.RESET);
     assertThat(counters.snapshot().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
   }
+
+  @Test
+  void queuedPacketsGoOutFramedAndAFullSendBufferKeepsTheRestInOrder() {
+    ByteBuffer gather = ByteBuffer.allocate(64);
+    assertThat(peer.queue(ByteBuffer.wrap(new byte[] {1, 2, 3}), 100)).isTrue();
+    assertThat(peer.queue(ByteBuffer.wrap(new byte[] {4, 5}), 100)).isTrue();
+    assertThat(peer.pendingBytes()).isEqualTo(9);
+    endpoint.writeResults.add(6); // the kernel takes the first frame and one byte of the next
+
+    assertThat(peer.flush(gather)).as("blocked on a full send buffer").isTrue();
+    assertThat(peer.pendingBytes()).isEqualTo(3);
+    assertThat(peer.framesOut()).isEqualTo(1);
+    endpoint.writeResults.add(-LinuxErrno.EAGAIN);
+    assertThat(peer.flush(gather)).as("still blocked").isTrue();
+    assertThat(peer.pendingBytes()).isEqualTo(3);
+    assertThat(peer.flush(gather)).isFalse();
+    assertThat(peer.pendingBytes()).isZero();
+    assertThat(peer.framesOut()).isEqualTo(2);
+    assertThat(peer.bytesOut()).isEqualTo(9);
+    assertThat(peer.state()).isEqualTo(TcpPeer.ReadState.OPEN);
+  }
+
+  @Test
+  void aPeerThatDoesNotReadIsRefusedMoreOutputAndAFailedWriteEndsIt() {
+    assertThat(peer.queue(ByteBuffer.wrap(new byte[10]), 5)).isTrue();
+    assertThat(peer.queue(ByteBuffer.wrap(new byte[10]), 5)).as("over the limit").isFalse();
+    endpoint.writeResults.add(-LinuxErrno.ECONNRESET);
+
+    assertThat(peer.flush(ByteBuffer.allocate(64))).isFalse();
+    assertThat(peer.state()).isEqualTo(TcpPeer.ReadState.ENDED);
+    assertThat(peer.disconnect().cause()).isEqualTo(DisconnectCause.RESET);
+    assertThat(peer.queue(ByteBuffer.wrap(new byte[1]), 5)).as("after the end").isFalse();
+  }
 }

@@ -1,6 +1,6 @@
 package dev.braid.agent.openvpn.client.profile;
 
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.tls.ServerCertificatePolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +46,8 @@ import java.util.Objects;
  * @param tunMtu {@code tun-mtu}, or 0 when not given
  * @param sndbuf {@code sndbuf} bytes, or 0 when not given
  * @param rcvbuf {@code rcvbuf} bytes, or 0 when not given
+ * @param replayWindow {@code replay-window} size: how far behind the highest data packet id a
+ *     packet is still accepted (64)
  * @param routeNoPull {@code route-nopull}: pushed routes are not to be installed
  * @param routeOptions client-side {@code route}, {@code route-ipv6}, {@code redirect-gateway},
  *     {@code dhcp-option} and {@code dns} lines, verbatim, for the route installer to add to what
@@ -63,7 +65,7 @@ public record ClientProfile(
     String staticKeyPem,
     int keyDirection,
     String authDigest,
-    List<DataCipher> dataCiphers,
+    List<AeadCipher> dataCiphers,
     String cipher,
     ServerCertificatePolicy certificatePolicy,
     String tlsVersionMin,
@@ -83,13 +85,14 @@ public record ClientProfile(
     int tunMtu,
     int sndbuf,
     int rcvbuf,
+    int replayWindow,
     boolean routeNoPull,
     List<String> routeOptions,
     List<ProfileProblem> warnings) {
 
   /** OpenVPN 2.6 client defaults for ciphers: what a profile without data-ciphers offers. */
-  public static final List<DataCipher> DEFAULT_CIPHERS =
-      List.of(DataCipher.AES_256_GCM, DataCipher.AES_128_GCM, DataCipher.CHACHA20_POLY1305);
+  public static final List<AeadCipher> DEFAULT_CIPHERS =
+      List.of(AeadCipher.AES_256_GCM, AeadCipher.AES_128_GCM, AeadCipher.CHACHA20_POLY1305);
 
   public ClientProfile {
     remotes = List.copyOf(remotes);
@@ -128,7 +131,7 @@ public record ClientProfile(
     private String staticKeyPem = "";
     private int keyDirection = -1;
     private String authDigest = "SHA1";
-    private List<DataCipher> dataCiphers = DEFAULT_CIPHERS;
+    private List<AeadCipher> dataCiphers = DEFAULT_CIPHERS;
     private String cipher;
     private ServerCertificatePolicy certificatePolicy = ServerCertificatePolicy.chainOnly();
     private String tlsVersionMin = "1.2";
@@ -148,6 +151,7 @@ public record ClientProfile(
     private int tunMtu;
     private int sndbuf;
     private int rcvbuf;
+    private int replayWindow = 64;
     private boolean routeNoPull;
     private final List<String> routeOptions = new ArrayList<>();
     private final List<ProfileProblem> warnings = new ArrayList<>();
@@ -200,7 +204,7 @@ public record ClientProfile(
       return this;
     }
 
-    public Builder dataCiphers(List<DataCipher> ciphers) {
+    public Builder dataCiphers(List<AeadCipher> ciphers) {
       dataCiphers = ciphers;
       return this;
     }
@@ -288,6 +292,11 @@ public record ClientProfile(
       return this;
     }
 
+    public Builder replayWindow(int packets) {
+      replayWindow = packets;
+      return this;
+    }
+
     public Builder routeNoPull(boolean on) {
       routeNoPull = on;
       return this;
@@ -335,6 +344,7 @@ public record ClientProfile(
           tunMtu,
           sndbuf,
           rcvbuf,
+          replayWindow,
           routeNoPull,
           routeOptions,
           warnings);

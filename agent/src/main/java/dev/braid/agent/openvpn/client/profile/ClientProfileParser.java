@@ -2,7 +2,7 @@ package dev.braid.agent.openvpn.client.profile;
 
 import dev.braid.agent.openvpn.client.profile.ProfileProblem.Reason;
 import dev.braid.agent.openvpn.client.profile.ProfileProblem.Severity;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.tls.PrivateKeys;
 import dev.braid.agent.openvpn.tls.ServerCertificatePolicy;
 import dev.braid.agent.openvpn.tls.ServerCertificatePolicy.X509NameType;
@@ -61,7 +61,7 @@ public final class ClientProfileParser {
   private ControlChannel controlChannel = ControlChannel.NONE;
   private int keyDirection = -1;
   private String authDigest = "SHA1";
-  private List<DataCipher> ciphers = ClientProfile.DEFAULT_CIPHERS;
+  private List<AeadCipher> ciphers = ClientProfile.DEFAULT_CIPHERS;
   private String cipher;
   private boolean remoteCertTls;
   private boolean nsCertType;
@@ -317,6 +317,13 @@ public final class ClientProfileParser {
         args(l, 1, 1);
         profile.rcvbuf(number(l.argument(1), 0, Integer.MAX_VALUE));
       }
+      case "replay-window" -> {
+        args(l, 1, 2);
+        profile.replayWindow(number(l.argument(1), 1, 65536));
+        if (l.argumentCount() == 2 && !l.argument(2).equals("15")) {
+          warn(l, Reason.IGNORED, "the time limit stays 15 s; only the size is applied");
+        }
+      }
       case "route-nopull" -> {
         args(l, 0, 0);
         profile.routeNoPull(true);
@@ -402,11 +409,11 @@ public final class ClientProfileParser {
     return p.get();
   }
 
-  private List<DataCipher> ciphers(ProfileLine l) throws BadOption {
-    Set<DataCipher> kept = new LinkedHashSet<>();
+  private List<AeadCipher> ciphers(ProfileLine l) throws BadOption {
+    Set<AeadCipher> kept = new LinkedHashSet<>();
     List<String> dropped = new ArrayList<>();
     for (String c : l.argument(1).split(":")) {
-      Optional<DataCipher> known = DataCipher.ofOpenvpnName(c.strip());
+      Optional<AeadCipher> known = AeadCipher.ofOpenvpnName(c.strip());
       if (known.isPresent()) {
         kept.add(known.get());
       } else if (!c.isBlank()) {
@@ -625,7 +632,7 @@ public final class ClientProfileParser {
     if (cipher == null || cipherLine == null) {
       return;
     }
-    Optional<DataCipher> c = DataCipher.ofOpenvpnName(cipher);
+    Optional<AeadCipher> c = AeadCipher.ofOpenvpnName(cipher);
     if (c.isEmpty() || !ciphers.contains(c.get())) {
       problems.add(
           new ProfileProblem(

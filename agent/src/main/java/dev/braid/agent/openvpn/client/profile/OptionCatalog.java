@@ -55,7 +55,6 @@ final class OptionCatalog {
           Map.entry("link-mtu", "obsolete; the agent sizes packets from tun-mtu"),
           Map.entry("mtu-disc", "path MTU discovery follows the kernel's default"),
           Map.entry("mssfix", "the agent does not rewrite TCP MSS"),
-          Map.entry("replay-window", "the data channel keeps OpenVPN's default 64 packets / 15 s"),
           Map.entry("reneg-bytes", "renegotiation is by time (reneg-sec) and packet count only"),
           Map.entry("reneg-pkts", "renegotiation is by time (reneg-sec) and packet count only"),
           Map.entry("block-outside-dns", "Windows only"),

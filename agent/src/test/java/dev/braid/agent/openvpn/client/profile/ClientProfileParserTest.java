@@ -8,7 +8,7 @@ import dev.braid.agent.openvpn.client.ClientConfig;
 import dev.braid.agent.openvpn.client.ClientConfigs;
 import dev.braid.agent.openvpn.client.profile.ProfileProblem.Reason;
 import dev.braid.agent.openvpn.client.profile.ProfileProblem.Severity;
-import dev.braid.agent.openvpn.keys.DataCipher;
+import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.tls.ServerCertificatePolicy.X509NameType;
 import dev.braid.agent.openvpn.tlswrap.TlsAuth;
 import dev.braid.agent.openvpn.tlswrap.TlsCrypt;
@@ -57,7 +57,7 @@ class ClientProfileParserTest {
     assertThat(p.controlChannel()).isEqualTo(ControlChannel.TLS_CRYPT);
     assertThat(p.staticKeyPem()).startsWith("-----BEGIN OpenVPN Static key V1-----");
     assertThat(p.dataCiphers())
-        .containsExactly(DataCipher.AES_256_GCM, DataCipher.CHACHA20_POLY1305);
+        .containsExactly(AeadCipher.AES_256_GCM, AeadCipher.CHACHA20_POLY1305);
     assertThat(p.certificatePolicy().remoteCertTlsServer()).isTrue();
     assertThat(p.explicitExitNotify()).isEqualTo(Duration.ofSeconds(1));
     assertThat(p.caPem()).contains("BEGIN CERTIFICATE");
@@ -115,7 +115,7 @@ class ClientProfileParserTest {
     assertThat(p.controlChannel()).isEqualTo(ControlChannel.TLS_AUTH);
     assertThat(p.keyDirection()).isEqualTo(1);
     assertThat(p.authDigest()).isEqualTo("SHA256");
-    assertThat(p.dataCiphers()).containsExactly(DataCipher.AES_256_GCM, DataCipher.AES_128_GCM);
+    assertThat(p.dataCiphers()).containsExactly(AeadCipher.AES_256_GCM, AeadCipher.AES_128_GCM);
     assertThat(p.cipher()).isEqualTo("AES-256-CBC");
     assertThat(p.ping()).isEqualTo(Duration.ofSeconds(10));
     assertThat(p.pingRestart()).isEqualTo(Duration.ofSeconds(120));
@@ -275,6 +275,18 @@ class ClientProfileParserTest {
             new Remote("a", 1500, Protocol.UDP6),
             new Remote("b", 2000, Protocol.UDP6),
             new Remote("c", 3000, Protocol.TCP_CLIENT));
+  }
+
+  @Test
+  void replayWindowSizesTheDataChannelsReplayWindow() throws Exception {
+    ClientProfile p =
+        ClientProfileParser.parse("client\nremote h 1\nreplay-window 4096 30\n" + materialBlocks());
+    assertThat(p.replayWindow()).isEqualTo(4096);
+    assertThat(p.warnings())
+        .filteredOn(w -> w.option().equals("replay-window"))
+        .singleElement()
+        .satisfies(w -> assertThat(w.detail()).contains("only the size"));
+    assertThat(ClientConfigs.fromProfile(p, true).replayWindow()).isEqualTo(4096);
   }
 
   @Test

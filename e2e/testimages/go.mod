@@ -1,0 +1,3 @@
+module braid.dev/testimages
+
+go 1.24
