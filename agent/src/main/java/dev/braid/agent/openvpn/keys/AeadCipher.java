@@ -26,6 +26,11 @@ public enum AeadCipher {
     return keyLength;
   }
 
+  /** The cipher OpenVPN calls {@code name} (case-insensitive), if Braid speaks it. */
+  public static Optional<AeadCipher> ofOpenvpnName(String name) {
+    return Arrays.stream(values()).filter(c -> c.openvpnName.equalsIgnoreCase(name)).findFirst();
+  }
+
   /**
    * The first cipher in the server's preference order that the client lists in IV_CIPHERS
    * (colon-separated, case-insensitive), as OpenVPN's NCP does.

@@ -78,6 +78,26 @@ public final class DataKeyMaterial {
     return Arrays.copyOfRange(material, 64, 72);
   }
 
+  /** The client's encryption key: the server's decryption key (keys[0] cipher slot). */
+  public byte[] clientEncryptKey(AeadCipher c) {
+    return serverDecryptKey(c);
+  }
+
+  /** The client's implicit IV for encryption (first 8 bytes of keys[0] HMAC slot). */
+  public byte[] clientEncryptImplicitIv() {
+    return serverDecryptImplicitIv();
+  }
+
+  /** The client's decryption key: the server's encryption key (keys[1] cipher slot). */
+  public byte[] clientDecryptKey(AeadCipher c) {
+    return serverEncryptKey(c);
+  }
+
+  /** The client's implicit IV for decryption (first 8 bytes of keys[1] HMAC slot). */
+  public byte[] clientDecryptImplicitIv() {
+    return serverEncryptImplicitIv();
+  }
+
   private static byte[] concat(byte[]... parts) {
     int n = 0;
     for (byte[] p : parts) {

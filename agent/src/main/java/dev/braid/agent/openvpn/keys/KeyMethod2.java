@@ -50,6 +50,27 @@ public final class KeyMethod2 {
   /** Parse outcome: the message, or a description of what is wrong. */
   public record Parsed(ClientMessage message, String error) {}
 
+  /**
+   * What the server sent: its two randoms and its options string (username, password and peer-info,
+   * empty from a server, are read past).
+   */
+  public record ServerMessage(byte[] random1, byte[] random2, String options) {}
+
+  /**
+   * Reading a server's message from the start of the TLS plaintext, which may hold more (a
+   * PUSH_REPLY sent unasked right behind it) or less (the message split over TLS records).
+   *
+   * @param message the message, null when incomplete or malformed
+   * @param consumed bytes the message took, 0 unless {@code message} is set
+   * @param error what is wrong, null unless malformed
+   */
+  public record ServerRead(ServerMessage message, int consumed, String error) {
+    /** True when more plaintext is needed before the message can be read. */
+    public boolean incomplete() {
+      return message == null && error == null;
+    }
+  }
+
   /** Parses a client's key-method 2 message. */
   public static Parsed parseClient(byte[] plain) {
     ByteBuffer b = ByteBuffer.wrap(plain);
@@ -78,6 +99,51 @@ public final class KeyMethod2 {
       return new Parsed(null, "key-method 2 username/password/peer-info malformed");
     }
     return new Parsed(new ClientMessage(pre, r1, r2, options, user, pass, info), null);
+  }
+
+  /**
+   * Reads a server's key-method 2 message (what {@link #serverMessage} writes; an OpenVPN server
+   * writes the same) from the start of {@code plain}.
+   */
+  public static ServerRead parseServer(byte[] plain) {
+    ByteBuffer b = ByteBuffer.wrap(plain);
+    if (b.remaining() < 5 + 2 * RANDOM) {
+      return new ServerRead(null, 0, null);
+    }
+    if (b.getInt() != 0) {
+      return new ServerRead(null, 0, "server key-method 2 message: leading u32 is not 0");
+    }
+    int method = b.get() & 0x0F;
+    if (method != 2) {
+      return new ServerRead(null, 0, "server uses unsupported key method " + method);
+    }
+    byte[] r1 = new byte[RANDOM];
+    byte[] r2 = new byte[RANDOM];
+    b.get(r1).get(r2);
+    String options = null;
+    for (int field = 0; field < 4; field++) { // options, username, password, peer-info
+      if (b.remaining() < 2) {
+        return new ServerRead(null, 0, null);
+      }
+      int len = b.getShort() & 0xFFFF;
+      if (len > MAX_PEER_INFO) {
+        return new ServerRead(
+            null, 0, "server key-method 2 message: string of " + len + " bytes is too long");
+      }
+      if (b.remaining() < len) {
+        return new ServerRead(null, 0, null);
+      }
+      byte[] s = new byte[len];
+      b.get(s);
+      if (field == 0) {
+        int end = 0;
+        while (end < len && s[end] != 0) {
+          end++;
+        }
+        options = new String(s, 0, end, StandardCharsets.UTF_8);
+      }
+    }
+    return new ServerRead(new ServerMessage(r1, r2, options), b.position(), null);
   }
 
   /** The server's message: randoms, options string, then empty username, password and peer-info. */

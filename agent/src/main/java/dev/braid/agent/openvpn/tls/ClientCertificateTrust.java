@@ -1,16 +1,10 @@
 package dev.braid.agent.openvpn.tls;
 
 import java.security.GeneralSecurityException;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertStore;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CollectionCertStoreParameters;
-import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -49,18 +43,7 @@ final class ClientCertificateTrust implements X509TrustManager {
               + " lacks extended key usage clientAuth");
     }
     try {
-      PKIXParameters params = new PKIXParameters(anchors);
-      params.setRevocationEnabled(!crls.isEmpty());
-      if (!crls.isEmpty()) {
-        params.addCertStore(
-            CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
-      }
-      CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      CertPathValidator.getInstance("PKIX")
-          .validate(
-              cf.generateCertPath(
-                  Arrays.asList(chain).stream().filter(c -> !cas.contains(c)).toList()),
-              params);
+      CertificateChains.validate(chain, cas, anchors, crls);
     } catch (GeneralSecurityException e) {
       throw new CertificateException(
           "client certificate " + leaf.getSubjectX500Principal() + " rejected: " + e.getMessage(),

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
@@ -12,7 +11,6 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -70,32 +68,11 @@ public final class TlsServerContext {
     if (cas.isEmpty()) {
       throw new GeneralSecurityException("CA PEM holds no certificate");
     }
-    List<X509CRL> crls =
-        crlPem.isBlank()
-            ? List.of()
-            : cf
-                .generateCRLs(new ByteArrayInputStream(crlPem.getBytes(StandardCharsets.US_ASCII)))
-                .stream()
-                .map(X509CRL.class::cast)
-                .toList();
-    for (X509CRL crl : crls) {
-      verifiedByACa(crl, cas);
-    }
+    List<X509CRL> crls = CertificateChains.crls(cf, crlPem, cas);
     PrivateKey key = privateKey(keyPem, chain.getFirst().getPublicKey().getAlgorithm());
-
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try {
-      ks.load(null, null);
-    } catch (java.io.IOException e) {
-      throw new GeneralSecurityException("empty key store", e);
-    }
-    char[] pw = new char[0];
-    ks.setKeyEntry("server", key, pw, chain.toArray(X509Certificate[]::new));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-    kmf.init(ks, pw);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(
-        kmf.getKeyManagers(),
+        CertificateChains.keyManagers(key, chain),
         new ClientCertificateTrust[] {new ClientCertificateTrust(cas, crls)},
         null);
     return new TlsServerContext(ctx, crls, protocols);
@@ -113,22 +90,6 @@ public final class TlsServerContext {
       }
     }
     return false;
-  }
-
-  private static void verifiedByACa(X509CRL crl, List<X509Certificate> cas)
-      throws GeneralSecurityException {
-    for (X509Certificate ca : cas) {
-      if (ca.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
-        try {
-          crl.verify(ca.getPublicKey());
-          return;
-        } catch (GeneralSecurityException e) {
-          // another CA may carry the same name (a renewed CA): try it before giving up
-        }
-      }
-    }
-    throw new GeneralSecurityException(
-        "CRL issued by " + crl.getIssuerX500Principal() + " is not signed by a configured CA");
   }
 
   /** A server engine requiring a client certificate. */
