@@ -36,6 +36,10 @@ import java.util.stream.IntStream;
  * transfer (every 20 ms, from each uplink the system uses); the kernel's reordering counters around
  * the transfer (TcpExtTCPOFOQueue and MPTcpExtOFOQueue at the receiver, TcpExtTCPSACKReorder at the
  * sender). Prints markdown tables, then CSV of the same rows. Exits 1 if a row failed.
+ *
+ * <p>{@code queue=} sets the tbf queue (ms); {@code flowSteering=off} leaves the links' receive
+ * processing on the sending CPU, which reorders packets within a flow now and then (see {@link
+ * MultipathTopology#create(int, Duration, boolean)}).
  */
 public final class Multipath {
   private Multipath() {}
@@ -59,7 +63,8 @@ public final class Multipath {
                 Map.entry("failoverSeconds", "15"),
                 Map.entry("blackholeAt", "5"),
                 Map.entry("restoreAt", "10"),
-                Map.entry("probeRate", "1000")));
+                Map.entry("probeRate", "1000"),
+                Map.entry("flowSteering", "on")));
     Prerequisites.require("ip", "tc", "nft", "iperf3", "ping", "ss", "nstat", "mptcpize");
     int seconds = Integer.parseInt(opts.get("seconds"));
     List<Integer> flows =
@@ -76,7 +81,10 @@ public final class Multipath {
     List<MultipathFailover.Row> failover = new ArrayList<>();
     MultipathScenario failoverScenario = null;
     try (MultipathTopology topology =
-        MultipathTopology.create(2, Duration.ofMillis(Long.parseLong(opts.get("queue"))))) {
+        MultipathTopology.create(
+            2,
+            Duration.ofMillis(Long.parseLong(opts.get("queue"))),
+            onOff(opts.get("flowSteering")))) {
       for (MultipathScenario scenario : scenarios) {
         System.err.println("scenario " + scenario);
         for (Contender c : contenders) {
@@ -232,6 +240,14 @@ public final class Multipath {
       sum += match.mbit();
     }
     return sum;
+  }
+
+  private static boolean onOff(String value) {
+    return switch (value) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException("expected on or off, got " + value);
+    };
   }
 
   private static String loadAverage() throws IOException {

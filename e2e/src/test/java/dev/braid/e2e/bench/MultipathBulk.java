@@ -34,6 +34,8 @@ final class MultipathBulk {
    * One row. {@code failure} is null when the row ran as asked; otherwise it says why and the
    * figures are NaN / -1.
    *
+   * @param retransmits TcpRetransSegs at the sender: every TCP segment sent again (MPTCP: over all
+   *     subflows), the iperf3 transfer's and the pings' namespace-wide
    * @param tcpOfo TcpExtTCPOFOQueue at the receiver: TCP segments queued out of order
    * @param mptcpOfo MPTcpExtOFOQueue at the receiver: MPTCP data queued out of order across
    *     subflows
@@ -237,7 +239,7 @@ final class MultipathBulk {
           contender.name(),
           flows,
           result.mbit(),
-          result.retransmits(),
+          Nstat.delta(txBefore, txAfter, "TcpRetransSegs"),
           Percentiles.of(idleSorted, 50),
           Percentiles.of(idleSorted, 99),
           Percentiles.of(loadedSorted, 50),

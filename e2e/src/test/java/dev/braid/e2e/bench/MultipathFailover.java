@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * {@code blackholeAt} seconds into the transfer and restored at {@code restoreAt}. Reported: the
  * probe's largest inter-arrival gap and losses; the goodput's near-zero stretch and how long until
  * it reaches 80% of the surviving paths' rate; how long after the restore path A carries traffic
- * again (its delay box counter, site to hub: 10% of its rate in a 100 ms window); and the goodput
- * per second.
+ * again (its delay box counter, site to hub: 10% of its rate in each 100 ms for 300 ms); and the
+ * goodput per second.
  */
 final class MultipathFailover {
   static final int PROBE_PORT = 7000;
@@ -38,8 +38,8 @@ final class MultipathFailover {
    * @param nearZeroTotal all such intervals between blackhole and restore, seconds
    * @param to80 from the blackhole until goodput stays at 80% of the surviving paths' rate for 0.3
    *     s, seconds; NaN if not before the restore
-   * @param aBackAfter from the restore until path A carries 10% of its rate again, seconds; NaN if
-   *     never during the transfer
+   * @param aBackAfter from the restore until path A carries 10% of its rate again (see {@link
+   *     #backOnPath}), seconds; NaN if never during the transfer
    * @param perSecond goodput in each second of the transfer, Mbit/s
    */
   record Row(
@@ -123,7 +123,7 @@ final class MultipathFailover {
   }
 
   /** When the path A counter was read, and what it said (site to hub, forwarded bytes). */
-  private record Sample(long nanos, long bytes) {}
+  record Sample(long nanos, long bytes) {}
 
   private MultipathFailover() {}
 
@@ -320,35 +320,25 @@ final class MultipathFailover {
         to80 = i.start() - bo;
       }
     }
-    double aBack = Double.NaN;
-    // bytes in 100 ms that make "carries traffic": 10% of the path's rate (25 kB if unlimited)
-    double threshold = aMbit > 0 ? aMbit * 1e6 / 8 * 0.1 * 0.1 : 25_000;
-    synchronized (samples) {
-      for (int k = 0; k < samples.size() && Double.isNaN(aBack); k++) {
-        Sample s = samples.get(k);
-        for (int j = k - 1; j >= 0; j--) {
-          Sample earlier = samples.get(j);
-          if (earlier.nanos() < restored) {
-            break;
-          }
-          if (s.nanos() - earlier.nanos() >= 95_000_000L) {
-            if (s.bytes() - earlier.bytes() >= threshold) {
-              aBack = (s.nanos() - restored) / 1e9;
-            }
-            break;
-          }
-        }
-      }
-    }
+    double aBack = backOnPath(samples, restored, aMbit);
     List<Double> perSecond = new ArrayList<>();
     for (int sec = 0; ; sec++) {
-      int second = sec;
-      List<Iperf3.Interval> in =
-          iv.stream().filter(i -> Math.floor(i.start() + 1e-6) == second).toList();
-      if (in.isEmpty()) {
+      double from = sec;
+      double to = sec + 1;
+      // intervals weighted by their length: the last one of a transfer is often short
+      double seconds = 0;
+      double megabits = 0;
+      for (Iperf3.Interval i : iv) {
+        double overlap = Math.min(to, i.end()) - Math.max(from, i.start());
+        if (overlap > 0) {
+          seconds += overlap;
+          megabits += overlap * i.mbit();
+        }
+      }
+      if (seconds == 0) {
         break;
       }
-      perSecond.add(in.stream().mapToDouble(Iperf3.Interval::mbit).average().orElse(0));
+      perSecond.add(megabits / seconds);
     }
     return new Row(
         system,
@@ -363,6 +353,39 @@ final class MultipathFailover {
         result.mbit(),
         perSecond,
         null);
+  }
+
+  /**
+   * Seconds from {@code restored} until path A carries traffic again: the start of the first 300 ms
+   * in which each 100 ms window (on a grid from the restore) carried 10% of the path's rate (25 kB
+   * if it is unlimited), so a burst of queued probe messages alone does not count. NaN if that
+   * never happened.
+   */
+  static double backOnPath(List<Sample> samples, long restored, double aMbit) {
+    double threshold = aMbit > 0 ? aMbit * 1e6 / 8 * 0.1 * 0.1 : 25_000;
+    List<Long> grid = new ArrayList<>();
+    synchronized (samples) {
+      long last = samples.isEmpty() ? restored : samples.getLast().nanos();
+      for (long g = restored; g <= last; g += 100_000_000L) {
+        long bytes = -1;
+        for (Sample s : samples) {
+          if (s.nanos() <= g) {
+            bytes = s.bytes();
+          }
+        }
+        grid.add(bytes);
+      }
+    }
+    for (int m = 0; m + 3 < grid.size(); m++) {
+      boolean carrying = grid.get(m) >= 0;
+      for (int w = m; w < m + 3 && carrying; w++) {
+        carrying = grid.get(w + 1) - grid.get(w) >= threshold;
+      }
+      if (carrying) {
+        return m * 0.1;
+      }
+    }
+    return Double.NaN;
   }
 
   private static void sleepUntil(long nanos) throws InterruptedException {

@@ -167,28 +167,13 @@ public final class Iperf3 {
         long now = System.nanoTime();
         synchronized (this) {
           serverOutput.append(line).append('\n');
-          Matcher m = LINE.matcher(line);
-          boolean sum = line.startsWith("[SUM]");
-          if (!m.matches()
-              || sum != flows > 1
-              || m.group(6).contains("receiver")
-              || m.group(6).contains("sender")) {
+          Interval interval = parseInterval(line, flows);
+          if (interval == null) {
             continue;
           }
-          double start = Double.parseDouble(m.group(2));
-          double end = Double.parseDouble(m.group(3));
-          double value = Double.parseDouble(m.group(4));
-          double mbit =
-              switch (m.group(5)) {
-                case "" -> value / 1e6;
-                case "K" -> value / 1e3;
-                case "M" -> value;
-                case "G" -> value * 1e3;
-                default -> throw new IllegalStateException("unknown unit in " + line);
-              };
-          intervals.add(new Interval(start, end, mbit));
+          intervals.add(interval);
           // The report is printed right after its interval ends; the smallest lag is the truest.
-          startNanos = Math.min(startNanos, now - Math.round(end * 1e9));
+          startNanos = Math.min(startNanos, now - Math.round(interval.end() * 1e9));
         }
       }
     } catch (IOException e) {
@@ -196,6 +181,32 @@ public final class Iperf3 {
         serverOutput.append("<server output unreadable: ").append(e).append(">\n");
       }
     }
+  }
+
+  /**
+   * The interval report on a server output line ({@code -f m}): with several flows only the {@code
+   * [SUM]} lines, with one the stream's; null for anything else, the final sender/receiver totals
+   * included.
+   */
+  static Interval parseInterval(String line, int flows) {
+    Matcher m = LINE.matcher(line);
+    boolean sum = line.startsWith("[SUM]");
+    if (!m.matches()
+        || sum != flows > 1
+        || m.group(6).contains("receiver")
+        || m.group(6).contains("sender")) {
+      return null;
+    }
+    double value = Double.parseDouble(m.group(4));
+    double mbit =
+        switch (m.group(5)) {
+          case "" -> value / 1e6;
+          case "K" -> value / 1e3;
+          case "M" -> value;
+          case "G" -> value * 1e3;
+          default -> throw new IllegalStateException("unknown unit in " + line);
+        };
+    return new Interval(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)), mbit);
   }
 
   /** Waits for both ends (up to the transfer's length plus 30 s) and parses their reports. */

@@ -79,7 +79,12 @@ public final class KernelMptcp {
    * {@code remotePort}.
    */
   public static List<Subflow> subflows(NetNs ns, int remotePort) throws IOException {
-    String out = ns.exec("ss", "-tniH", "state", "established", "dport", "=", ":" + remotePort);
+    return parseSubflows(
+        ns.exec("ss", "-tniH", "state", "established", "dport", "=", ":" + remotePort));
+  }
+
+  /** The MPTCP subflows in {@code ss -tniH} output (plain TCP connections left out). */
+  static List<Subflow> parseSubflows(String out) {
     List<Subflow> subflows = new ArrayList<>();
     String[] lines = out.split("\n");
     for (int i = 0; i < lines.length; i++) {
@@ -115,7 +120,11 @@ public final class KernelMptcp {
    */
   public static void requireDataOnEveryConnection(NetNs site, int remotePort, int uplinks)
       throws IOException {
-    List<Subflow> all = subflows(site, remotePort);
+    requireDataOnEveryConnection(subflows(site, remotePort), remotePort, uplinks);
+  }
+
+  /** The check of {@link #requireDataOnEveryConnection(NetNs, int, int)} on subflows seen. */
+  static void requireDataOnEveryConnection(List<Subflow> all, int remotePort, int uplinks) {
     Map<String, List<Subflow>> byConnection = new TreeMap<>();
     for (Subflow s : all) {
       byConnection.computeIfAbsent(s.token(), t -> new ArrayList<>()).add(s);

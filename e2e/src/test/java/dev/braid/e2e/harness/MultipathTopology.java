@@ -86,13 +86,23 @@ public final class MultipathTopology implements AutoCloseable {
 
   /** Builds the topology; {@code queue} is how long a packet may wait in a path's tbf. */
   public static MultipathTopology create(int paths, Duration queue) throws IOException {
+    return create(paths, queue, true);
+  }
+
+  /**
+   * Builds the topology; {@code flowSteering} false leaves the links' receive processing as veth
+   * does it by default, on the sending CPU (see {@link #steerReceiveByFlow}), to show what that
+   * does to the counts of reordering.
+   */
+  public static MultipathTopology create(int paths, Duration queue, boolean flowSteering)
+      throws IOException {
     if (paths < 2 || paths > 26) {
       throw new IllegalArgumentException("a multipath topology has 2 to 26 paths, not " + paths);
     }
     removeLeftovers();
     MultipathTopology t = new MultipathTopology();
     try {
-      t.build(paths, queue);
+      t.build(paths, queue, flowSteering);
     } catch (IOException | RuntimeException e) {
       try {
         t.close();
@@ -110,7 +120,7 @@ public final class MultipathTopology implements AutoCloseable {
     return ns;
   }
 
-  private void build(int paths, Duration queue) throws IOException {
+  private void build(int paths, Duration queue, boolean flowSteering) throws IOException {
     dir = Files.createTempDirectory("braid-multipath");
     site = namespace("site");
     hub = namespace("hub");
@@ -158,6 +168,11 @@ public final class MultipathTopology implements AutoCloseable {
       channels.add(router.name() + ":" + Uplink.TUN_DOWN);
     }
 
+    if (flowSteering) {
+      for (NetNs ns : namespaces) {
+        steerReceiveByFlow(ns);
+      }
+    }
     box = DelayBoxProcess.start(channels, dir.resolve("delaybox.log"));
     for (int k = 0; k < paths; k++) {
       NetNs router = routers.get(k);
@@ -198,6 +213,21 @@ public final class MultipathTopology implements AutoCloseable {
     ns.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
     ns.exec("sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0");
     ns.exec("sysctl", "-q", "-w", "net.ipv4.conf.default.rp_filter=0");
+  }
+
+  /**
+   * Spreads every link's receive processing over the CPUs by flow hash (RPS), as a NIC's receive
+   * hashing does. A veth otherwise queues each packet on the CPU its sender runs on, so two packets
+   * of one flow sent from different CPUs can swap places: reordering the paths themselves would add
+   * to what is being measured.
+   */
+  private static void steerReceiveByFlow(NetNs ns) throws IOException {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    String mask = cpus >= 32 ? "ffffffff" : Integer.toHexString((1 << cpus) - 1);
+    ns.exec(
+        "sh",
+        "-c",
+        "for q in /sys/class/net/*/queues/rx-*/rps_cpus; do echo " + mask + " > $q; done");
   }
 
   private static void lan(NetNs gateway, NetNs host, String gatewayAddress, String hostAddress)
