@@ -320,7 +320,9 @@ final class MultipathFailover {
         to80 = i.start() - bo;
       }
     }
-    double aBack = backOnPath(samples, restored, aMbit);
+    long transferEnd =
+        result.startNanos() + (iv.isEmpty() ? 0 : Math.round(iv.getLast().end() * 1e9));
+    double aBack = backOnPath(samples, restored, transferEnd, aMbit);
     List<Double> perSecond = new ArrayList<>();
     for (int sec = 0; ; sec++) {
       double from = sec;
@@ -358,14 +360,15 @@ final class MultipathFailover {
   /**
    * Seconds from {@code restored} until path A carries traffic again: the start of the first 300 ms
    * in which each 100 ms window (on a grid from the restore) carried 10% of the path's rate (25 kB
-   * if it is unlimited), so a burst of queued probe messages alone does not count. NaN if that
-   * never happened.
+   * if it is unlimited), so a short burst of queued probe messages alone does not count. NaN if
+   * that did not happen before {@code until} (the transfer's end: what a stalled probe connection
+   * sends after it is not the bond returning to the path).
    */
-  static double backOnPath(List<Sample> samples, long restored, double aMbit) {
+  static double backOnPath(List<Sample> samples, long restored, long until, double aMbit) {
     double threshold = aMbit > 0 ? aMbit * 1e6 / 8 * 0.1 * 0.1 : 25_000;
     List<Long> grid = new ArrayList<>();
     synchronized (samples) {
-      long last = samples.isEmpty() ? restored : samples.getLast().nanos();
+      long last = Math.min(until, samples.isEmpty() ? restored : samples.getLast().nanos());
       for (long g = restored; g <= last; g += 100_000_000L) {
         long bytes = -1;
         for (Sample s : samples) {

@@ -28,14 +28,23 @@ class MultipathFailoverTest {
   void aPathIsBackWhenItCarriesTenPercentOfItsRateFor300Ms() {
     // 20 Mbit/s: 10% is 25 kB per 100 ms; from 0.6 s on, 20 kB every 50 ms
     List<Sample> s = samples(k -> k >= 12 ? 20_000 : 0);
-    assertThat(MultipathFailover.backOnPath(s, RESTORED, 20)).isCloseTo(0.6, within(1e-9));
+    assertThat(MultipathFailover.backOnPath(s, RESTORED, Long.MAX_VALUE, 20))
+        .isCloseTo(0.6, within(1e-9));
   }
 
   @Test
   void aBurstOfQueuedMessagesAloneIsNotTraffic() {
     // 300 kB in one 50 ms step (a stalled probe's backlog), then the probe's 6 kB per 50 ms
     List<Sample> s = samples(k -> k == 4 ? 300_000 : 6_000);
-    assertThat(MultipathFailover.backOnPath(s, RESTORED, 20)).isNaN();
+    assertThat(MultipathFailover.backOnPath(s, RESTORED, Long.MAX_VALUE, 20)).isNaN();
+  }
+
+  @Test
+  void trafficAfterTheTransferEndedDoesNotCount() {
+    List<Sample> s = samples(k -> k >= 12 ? 20_000 : 0);
+    assertThat(MultipathFailover.backOnPath(s, RESTORED, RESTORED + 700_000_000L, 20)).isNaN();
+    assertThat(MultipathFailover.backOnPath(s, RESTORED, RESTORED + 1_000_000_000L, 20))
+        .isCloseTo(0.6, within(1e-9));
   }
 
   @Test
@@ -46,6 +55,6 @@ class MultipathFailoverTest {
       s.add(new Sample(RESTORED + k * STEP, bytes));
       bytes += k < 0 ? 100_000 : 0;
     }
-    assertThat(MultipathFailover.backOnPath(s, RESTORED, 20)).isNaN();
+    assertThat(MultipathFailover.backOnPath(s, RESTORED, Long.MAX_VALUE, 20)).isNaN();
   }
 }

@@ -64,6 +64,10 @@ public final class DelayBoxProcess implements AutoCloseable {
     List<String> argv =
         new ArrayList<>(
             List.of(
+                // its timing is the paths' delay: let it run before the traffic it delays
+                "nice",
+                "-n",
+                "-10",
                 java,
                 "--enable-native-access=ALL-UNNAMED",
                 // a small, quiet JVM: it copies a few thousand packets a second
