@@ -15,7 +15,7 @@ setup_fail() { echo "error: $*" >&2; exit 1; }
 # peers (openvpn, iperf3), observation (tcpdump, conntrack), MPTCP (mptcpd); images built and run without a
 # Docker engine (debootstrap, buildah, podman, runc, skopeo); the single-node cluster (containerd, runc, the
 # CNI plugins, util-linux's nsenter).
-SETUP_PACKAGES=(iproute2 iputils-ping nftables iptables ethtool openvpn iperf3 tcpdump conntrack mptcpd openssl
+SETUP_PACKAGES=(iproute2 iputils-ping nftables iptables ethtool openvpn iperf3 tcpdump conntrack mptcpd mptcpize openssl
   procps kmod curl unzip ca-certificates util-linux
   debootstrap buildah podman runc skopeo containerd containernetworking-plugins)
 
