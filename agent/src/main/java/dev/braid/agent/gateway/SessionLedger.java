@@ -1,5 +1,6 @@
 package dev.braid.agent.gateway;
 
+import dev.braid.agent.openvpn.multipath.MultipathChannel;
 import dev.braid.agent.openvpn.session.Session;
 import java.net.InetAddress;
 import java.security.cert.X509Certificate;
@@ -122,12 +123,22 @@ final class SessionLedger {
     return handshakes;
   }
 
-  /** Views of {@code sessions} with their byte counts, for publishing. */
+  /**
+   * Views of {@code sessions} with their byte counts, for publishing; {@code nowNanos} is the
+   * loop's clock (multipath snapshots are taken on it).
+   */
   <P> List<SessionView> views(
-      List<Session<P>> sessions, String transport, Function<P, PathView> path) {
+      List<Session<P>> sessions, String transport, Function<P, PathView> path, long nowNanos) {
     List<SessionView> views = new ArrayList<>();
     for (Session<P> s : sessions) {
       long[] b = bytes.getOrDefault(s.peerId(), new long[2]);
+      MultipathChannel.Snapshot<P> mp = s.multipathSnapshot(nowNanos);
+      MultipathView multipath = null;
+      if (mp != null) {
+        Map<Integer, PathView> addresses = new HashMap<>();
+        mp.paths().forEach((id, p) -> addresses.put(id, path.apply(p)));
+        multipath = new MultipathView(mp.link(), addresses, System.currentTimeMillis());
+      }
       views.add(
           new SessionView(
               owner,
@@ -142,7 +153,8 @@ final class SessionLedger {
               s.paths().stream().map(path).toList(),
               b[0],
               b[1],
-              s.authenticatedDataPackets()));
+              s.authenticatedDataPackets(),
+              multipath));
     }
     return List.copyOf(views);
   }
