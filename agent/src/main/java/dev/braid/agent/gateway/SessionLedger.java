@@ -26,6 +26,7 @@ final class SessionLedger {
   private final ConcurrentMap<TunnelAddress, Route> routes;
   private final Gateway gateway;
   private final Map<Integer, long[]> bytes = new HashMap<>(); // peer-id -> {in, out}
+  private final PathStateLog pathLog;
   private long handshakes;
   private long serverRenegotiations;
   private long clientRenegotiations;
@@ -33,6 +34,7 @@ final class SessionLedger {
   SessionLedger(int owner, String loopName, Gateway gateway) {
     this.owner = owner;
     this.loopName = loopName;
+    this.pathLog = new PathStateLog(loopName);
     this.routes = gateway.routes();
     this.gateway = gateway;
   }
@@ -75,6 +77,7 @@ final class SessionLedger {
   void closed(Session<?> s, String reason) {
     gateway.duplicates().closed(s);
     bytes.remove(s.peerId());
+    pathLog.forget(s.peerId());
     Route route = new Route(owner, s.peerId());
     for (String address : tunnelAddresses(s)) {
       routes.remove(TunnelAddress.of(InetAddress.ofLiteral(address)), route);
@@ -138,6 +141,7 @@ final class SessionLedger {
         Map<Integer, PathView> addresses = new HashMap<>();
         mp.paths().forEach((id, p) -> addresses.put(id, path.apply(p)));
         multipath = new MultipathView(mp.link(), addresses, System.currentTimeMillis());
+        pathLog.observe(s.peerId(), s.commonName(), multipath);
       }
       views.add(
           new SessionView(
