@@ -111,7 +111,6 @@ public final class ClientSession<P> {
   /** Paths the caller declared for multipath (its uplinks), in the order declared. */
   private final Map<P, PathSpec> declaredPaths = new LinkedHashMap<>();
 
-  private final ChannelWire wire = new ChannelWire();
   private MultipathChannel<P> channel;
   private final double renegotiateDraw;
 
@@ -324,7 +323,7 @@ public final class ClientSession<P> {
               path,
               nowNanos,
               sending == null ? null : sending.data,
-              wire.to(out));
+              wire(out));
       if (r != null) {
         out.drop(r); // a duplicate copy is counted under its own reason
         return;
@@ -416,7 +415,7 @@ public final class ClientSession<P> {
         } else {
           if (channel != null) {
             ClientKey sending = sendingKey();
-            channel.keyStarted(k.keyId, sending == null ? null : sending.data, wire.to(out));
+            channel.keyStarted(k.keyId, sending == null ? null : sending.data, wire(out));
           }
           renegotiations++;
           previous.retireAtNanos = Math.min(previous.retireAtNanos, retireAt(nowNanos));
@@ -734,7 +733,7 @@ public final class ClientSession<P> {
     }
     k.sealed++;
     lastSentNanos = nowNanos;
-    channel.send(k.data, ipPacket, off, len, controlPath, nowNanos, wire.to(out));
+    channel.send(k.data, ipPacket, off, len, controlPath, nowNanos, wire(out));
     return true;
   }
 
@@ -805,7 +804,7 @@ public final class ClientSession<P> {
     }
     if (channel != null && state == State.CONNECTED) {
       ClientKey k = sendingKey();
-      channel.poll(k == null ? null : k.data, nowNanos, wire.to(out));
+      channel.poll(k == null ? null : k.data, nowNanos, wire(out));
     }
   }
 
@@ -1115,24 +1114,10 @@ public final class ClientSession<P> {
     declaredPaths.forEach((path, spec) -> channel.addPath(path, spec, nowNanos));
   }
 
-  /** The channel's output into the {@link ClientOutput} of the current call. */
-  private final class ChannelWire implements MultipathChannel.Wire<P> {
-    private ClientOutput<P> out;
-
-    ChannelWire to(ClientOutput<P> target) {
-      out = target;
-      return this;
-    }
-
-    @Override
-    public void send(P path, byte[] datagram) {
-      out.send(path, datagram);
-    }
-
-    @Override
-    public void deliver(MultipathChannel.Received<P> r) {
-      onPayload(r.opened(), r.path(), r.keyId(), out);
-    }
+  /** The channel's output into {@code out}, the output of the current call. */
+  private MultipathChannel.Wire<P> wire(ClientOutput<P> out) {
+    return MultipathChannel.Wire.of(
+        out::send, r -> onPayload(r.opened(), r.path(), r.keyId(), out));
   }
 
   /** Whether the data keys come from TLS keying-material export. */

@@ -11,6 +11,8 @@ import dev.braid.agent.openvpn.wire.DropReason;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The data channel of one multipath session: binds the session's data keys and its paths (of the
@@ -36,6 +38,21 @@ public final class MultipathChannel<P> {
 
     /** A received payload, in packet-id order (except packets released after their gap). */
     void deliver(Received<P> received);
+
+    /** A wire of two functions, typically bound to the caller's output of the current call. */
+    static <P> Wire<P> of(BiConsumer<P, byte[]> send, Consumer<Received<P>> deliver) {
+      return new Wire<>() {
+        @Override
+        public void send(P path, byte[] datagram) {
+          send.accept(path, datagram);
+        }
+
+        @Override
+        public void deliver(Received<P> received) {
+          deliver.accept(received);
+        }
+      };
+    }
   }
 
   /**

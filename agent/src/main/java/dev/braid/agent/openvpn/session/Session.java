@@ -76,7 +76,6 @@ public final class Session<P> {
   private final ReplayWindow controlReplay = ReplayWindow.openvpnDefault();
   private final long replayEpoch;
   private final List<P> paths = new ArrayList<>();
-  private final ChannelWire wire = new ChannelWire();
   private MultipathChannel<P> channel;
   private int sendReplayId;
   private KeyState current;
@@ -487,7 +486,7 @@ public final class Session<P> {
             peerId,
             channel != null ? MultipathNegotiation.REPLAY_WINDOW : ReplayWindow.DEFAULT_SIZE);
     if (channel != null && ks.keyId != 0) {
-      channel.keyStarted(ks.keyId, sendingData(), wire.to(out));
+      channel.keyStarted(ks.keyId, sendingData(), wire(out));
     }
     return true;
   }
@@ -598,7 +597,7 @@ public final class Session<P> {
     if (channel != null) {
       DropReason r =
           channel.receive(
-              ks.data, keyId, packet, off, len, path, nowNanos, sendingData(), wire.to(out));
+              ks.data, keyId, packet, off, len, path, nowNanos, sendingData(), wire(out));
       if (r != null) {
         out.drop(r); // a copy sent on several paths is counted under its own reason
         return;
@@ -641,7 +640,7 @@ public final class Session<P> {
       return false;
     }
     if (channel != null) {
-      channel.send(ks.data, ipPacket, 0, ipPacket.length, paths.getFirst(), nowNanos, wire.to(out));
+      channel.send(ks.data, ipPacket, 0, ipPacket.length, paths.getFirst(), nowNanos, wire(out));
     } else {
       out.send(paths.getFirst(), ks.data.seal(ipPacket));
     }
@@ -713,7 +712,7 @@ public final class Session<P> {
       sendToClient(DataPayload.PING_MAGIC, nowNanos, out);
     }
     if (channel != null && state == State.ESTABLISHED) {
-      channel.poll(sendingData(), nowNanos, wire.to(out));
+      channel.poll(sendingData(), nowNanos, wire(out));
     }
   }
 
@@ -771,24 +770,9 @@ public final class Session<P> {
     }
   }
 
-  /** The channel's output into the {@link Output} of the current call. */
-  private final class ChannelWire implements MultipathChannel.Wire<P> {
-    private Output<P> out;
-
-    ChannelWire to(Output<P> target) {
-      out = target;
-      return this;
-    }
-
-    @Override
-    public void send(P path, byte[] datagram) {
-      out.send(path, datagram);
-    }
-
-    @Override
-    public void deliver(MultipathChannel.Received<P> r) {
-      onPayload(r.opened(), out);
-    }
+  /** The channel's output into {@code out}, the output of the current call. */
+  private MultipathChannel.Wire<P> wire(Output<P> out) {
+    return MultipathChannel.Wire.of(out::send, r -> onPayload(r.opened(), out));
   }
 
   /** Closes the session now, telling the client nothing; see {@link ServerSessions#close}. */

@@ -129,6 +129,20 @@ class MultipathSessionsTest {
     return count;
   }
 
+  /**
+   * Connects, lets the probes settle, then sends 1000-byte packets every 0.6 ms both ways for 3 s:
+   * 1.7 MB/s, more than one of the two 1 MB/s paths carries.
+   */
+  static Traffic moreThanOnePathCarries(TwoPathNet net) {
+    net.connect();
+    net.runFor(SECOND, () -> {});
+    net.link("A").bytesPerSecond = 1_000_000;
+    net.link("B").bytesPerSecond = 1_000_000;
+    Traffic t = new Traffic(net, 600_000, 1000);
+    net.runFor(3 * SECOND, t);
+    return t;
+  }
+
   static ClientEvent.Connected<?> connected(TwoPathNet net) {
     return (ClientEvent.Connected<?>)
         net.siteEvents.stream().filter(ClientEvent.Connected.class::isInstance).findFirst().get();
@@ -203,13 +217,7 @@ class MultipathSessionsTest {
   void bondingSpreadsTrafficOverBothPathsInBothDirections() {
     TwoPathNet net = new TwoPathNet(hub().build(), 4);
     net.start(site(true).build());
-    net.connect();
-    net.runFor(SECOND, () -> {});
-    // 1000-byte packets every 0.6 ms: 1.7 MB/s, more than one 1 MB/s path carries
-    net.link("A").bytesPerSecond = 1_000_000;
-    net.link("B").bytesPerSecond = 1_000_000;
-    Traffic t = new Traffic(net, 600_000, 1000);
-    net.runFor(3 * SECOND, t);
+    Traffic t = moreThanOnePathCarries(net);
 
     LinkSnapshot site = net.site.multipathSnapshot(net.now).link();
     LinkSnapshot hub = net.hubSession().multipathSnapshot(net.now).link();
@@ -333,12 +341,7 @@ class MultipathSessionsTest {
     TwoPathNet net = new TwoPathNet(hub().multipath(config).build(), 7);
     net.link("B").delayNanos = 50 * MS;
     net.start(site(true).multipathSettings(config).build());
-    net.connect();
-    net.runFor(SECOND, () -> {});
-    net.link("A").bytesPerSecond = 1_000_000;
-    net.link("B").bytesPerSecond = 1_000_000;
-    Traffic t = new Traffic(net, 600_000, 1000);
-    net.runFor(3 * SECOND, t);
+    moreThanOnePathCarries(net);
     LinkSnapshot site = net.site.multipathSnapshot(net.now).link();
     assertThat(path(site, "B").dataPackets()).isGreaterThan(100); // both paths carried traffic
     // 40 ms of delay difference at 1700 packets/s is ~70 ids: beyond OpenVPN's 64-packet window
