@@ -4,7 +4,9 @@ import dev.braid.agent.multipath.LinkOutput;
 import dev.braid.agent.multipath.LinkSnapshot;
 import dev.braid.agent.multipath.MultipathConfig;
 import dev.braid.agent.multipath.MultipathLink;
+import dev.braid.agent.multipath.PathSnapshot;
 import dev.braid.agent.multipath.PathSpec;
+import dev.braid.agent.multipath.PathState;
 import dev.braid.agent.openvpn.data.AeadDataChannel;
 import dev.braid.agent.openvpn.wire.Decoded;
 import dev.braid.agent.openvpn.wire.DropReason;
@@ -81,6 +83,8 @@ public final class MultipathChannel<P> {
   private final Map<P, Integer> ids = new HashMap<>();
   private final Map<Integer, P> byId = new HashMap<>();
   private final Output output = new Output();
+  private final long evictionSpacingNanos;
+  private long lastEvictionNanos;
 
   /**
    * @param learnPaths add a path for every new address pair an authenticated packet arrives from
@@ -89,6 +93,8 @@ public final class MultipathChannel<P> {
   public MultipathChannel(MultipathConfig config, boolean learnPaths, long nowNanos) {
     this.link = new MultipathLink<>(config, nowNanos);
     this.learnPaths = learnPaths;
+    this.evictionSpacingNanos = config.probeInterval().toNanos();
+    this.lastEvictionNanos = nowNanos - evictionSpacingNanos;
   }
 
   /**
@@ -224,11 +230,44 @@ public final class MultipathChannel<P> {
       return MultipathLink.REFUSED; // not one of our uplinks: delivered, no path state
     }
     int added = link.addPath(PathSpec.learned(name(path)), nowNanos);
+    if (added == MultipathLink.REFUSED && evictDownPath(nowNanos)) {
+      added = link.addPath(PathSpec.learned(name(path)), nowNanos);
+    }
     if (added != MultipathLink.REFUSED) {
       ids.put(path, added);
       byId.put(added, path);
     }
     return added;
+  }
+
+  /**
+   * Makes room for a new learned path when the session is full: removes the learned path that has
+   * been down longest, if any. A site whose NAT mapping changed sends from a new address while the
+   * old one is dead; without this the new path would wait until the old one is forgotten ({@link
+   * MultipathConfig#forgetLearnedAfter}). A path that is not down is never evicted, so a flood of
+   * new addresses still cannot push out working paths. At most once per probe interval: finding the
+   * victim takes a snapshot.
+   */
+  private boolean evictDownPath(long nowNanos) {
+    if (nowNanos - lastEvictionNanos < evictionSpacingNanos) {
+      return false;
+    }
+    lastEvictionNanos = nowNanos;
+    PathSnapshot victim = null;
+    for (PathSnapshot p : link.snapshot(nowNanos).paths()) {
+      if (p.learned()
+          && p.state() == PathState.DOWN
+          && (victim == null || p.stateSinceNanos() < victim.stateSinceNanos())) {
+        victim = p;
+      }
+    }
+    if (victim == null) {
+      return false;
+    }
+    P old = byId.remove(victim.id());
+    ids.remove(old);
+    link.removePath(victim.id());
+    return true; // counted with the link's removed paths
   }
 
   private static String name(Object path) {

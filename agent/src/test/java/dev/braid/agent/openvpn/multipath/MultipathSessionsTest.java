@@ -398,6 +398,25 @@ class MultipathSessionsTest {
   }
 
   @Test
+  void aSiteWhoseNatMappingChangedIsLearnedAgainInPlaceOfItsDeadPath() {
+    MultipathConfig two = MultipathConfig.defaults().toBuilder().maxPaths(2).build();
+    TwoPathNet net = new TwoPathNet(hub().multipath(two).build(), 10);
+    net.start(site(true).build());
+    net.connect();
+    net.runFor(SECOND, () -> {});
+    net.hubSees = p -> p.equals("A") ? "srv-A-rebound" : "srv-" + p; // A's NAT picked a new port
+    Traffic t = new Traffic(net, MS, 200);
+    net.runFor(3 * SECOND, t);
+
+    LinkSnapshot hub = net.hubSession().multipathSnapshot(net.now).link();
+    assertThat(hub.paths())
+        .extracting(PathSnapshot::name)
+        .containsExactlyInAnyOrder("srv-A-rebound", "srv-B");
+    assertThat(hub.paths()).extracting(PathSnapshot::state).containsOnly(PathState.UP);
+    assertThat(path(hub, "srv-A-rebound").dataPackets()).isGreaterThan(100);
+  }
+
+  @Test
   void aFloodOfSourceAddressesForOnePeerIsCapped() {
     MultipathConfig capped = MultipathConfig.defaults().toBuilder().maxPaths(4).build();
     TwoPathNet net = new TwoPathNet(hub().multipath(capped).build(), 9);
@@ -413,6 +432,8 @@ class MultipathSessionsTest {
     assertThat(n[0]).isGreaterThan(500);
     assertThat(hub.paths()).hasSize(4);
     assertThat(hub.pathsRefused()).isGreaterThan(400);
+    // each second at most ten (one per probe interval) down paths made room: the cap holds
+    assertThat(hub.pathsRemoved()).isLessThanOrEqualTo(10);
     // still authentic traffic: delivered, not dropped
     assertThat(net.hubReceived().size()).isGreaterThan(t.sentUp * 9 / 10);
   }

@@ -138,7 +138,8 @@ final class TwoPathNet {
   }
 
   private void put(boolean toHub, String path, byte[] bytes) {
-    String name = toHub ? path : path.startsWith("srv-") ? path.substring(4) : path;
+    // the hub's "srv-A" and "srv-A-rebound" (A behind a new NAT mapping) both lead to uplink A
+    String name = toHub ? path : path.startsWith("srv-") ? path.substring(4).split("-")[0] : path;
     Link l = links.get(name);
     if (l == null) {
       return; // a forged address the site has no uplink for
