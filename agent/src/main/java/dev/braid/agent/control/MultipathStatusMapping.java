@@ -14,12 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A multipath session's paths and counters as the VPNGatewayNode status lists them. */
-final class MultipathStatusMapping {
+/**
+ * A multipath session's paths and counters as the VPNGatewayNode status lists them; for a hub's
+ * sessions with sites and for a site's sessions with its hubs alike.
+ */
+public final class MultipathStatusMapping {
   private MultipathStatusMapping() {}
 
   /** One {@link PathStatus} per path, in path-id order. */
-  static List<PathStatus> paths(MultipathView view, Transport transport) {
+  public static List<PathStatus> paths(MultipathView view, Transport transport) {
     List<PathStatus> out = new ArrayList<>();
     for (PathSnapshot p : view.link().paths()) {
       PathView addresses = view.paths().get(p.id());
@@ -43,7 +46,7 @@ final class MultipathStatusMapping {
   }
 
   /** The session's scheduler and reorder counters. */
-  static MultipathSessionStatus counters(LinkSnapshot link) {
+  public static MultipathSessionStatus counters(LinkSnapshot link) {
     SchedulerSnapshot sched = link.scheduler();
     ReorderSnapshot reorder = link.reorder();
     MultipathSessionStatus m = new MultipathSessionStatus();
