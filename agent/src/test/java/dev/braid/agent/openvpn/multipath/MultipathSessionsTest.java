@@ -417,6 +417,25 @@ class MultipathSessionsTest {
   }
 
   @Test
+  void bondedTrafficFlowsThroughRenegotiationsWithEveryKeyReorderedOnItsOwn() {
+    TwoPathNet net = new TwoPathNet(hub().renegotiate(java.time.Duration.ofSeconds(2)).build(), 11);
+    net.link("B").delayNanos = 30 * MS;
+    net.start(site(true).build());
+    Traffic t = moreThanOnePathCarries(net);
+    net.runFor(3 * SECOND, t);
+    net.runFor(SECOND, () -> {});
+
+    assertThat(net.site.renegotiations()).isGreaterThanOrEqualTo(2);
+    List<Integer> down = siteNumbers(net);
+    List<Integer> up = numbers(net.hubReceived());
+    assertThat(down).doesNotHaveDuplicates().hasSizeGreaterThan(t.sentDown * 95 / 100);
+    assertThat(up).doesNotHaveDuplicates().hasSizeGreaterThan(t.sentUp * 95 / 100);
+    assertThat(net.site.multipathSnapshot(net.now).link().paths())
+        .extracting(PathSnapshot::state)
+        .containsOnly(PathState.UP);
+  }
+
+  @Test
   void aFloodOfSourceAddressesForOnePeerIsCapped() {
     MultipathConfig capped = MultipathConfig.defaults().toBuilder().maxPaths(4).build();
     TwoPathNet net = new TwoPathNet(hub().multipath(capped).build(), 9);
