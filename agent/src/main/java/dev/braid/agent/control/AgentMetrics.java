@@ -83,6 +83,7 @@ public final class AgentMetrics {
             .append('\n');
       }
     }
+    MultipathMetrics.render(out, s.sessions());
     labelled(
         out,
         "braid_agent_config_reloads_total",
@@ -216,12 +217,12 @@ public final class AgentMetrics {
                     .append('\n'));
   }
 
-  private static void header(StringBuilder out, String name, String help, String type) {
+  static void header(StringBuilder out, String name, String help, String type) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n');
     out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 
-  private static String esc(String v) {
+  static String esc(String v) {
     return v == null ? "" : v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

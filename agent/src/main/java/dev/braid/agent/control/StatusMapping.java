@@ -113,6 +113,11 @@ public final class StatusMapping {
     if (v.establishedWallSeconds() > 0) {
       s.since = Instant.ofEpochSecond(v.establishedWallSeconds()).toString();
     }
+    if (v.multipath() != null) {
+      s.paths.addAll(MultipathStatusMapping.paths(v.multipath(), Transport.valueOf(v.transport())));
+      s.multipath = MultipathStatusMapping.counters(v.multipath().link());
+      return s;
+    }
     boolean first = true;
     for (PathView p : v.paths()) {
       PathStatus ps = new PathStatus();

@@ -121,7 +121,9 @@ final class LoopGateway implements DatagramHandler, TunHandler, LoopTimer {
     long publishAt =
         publisher.publishIfDue(
             now,
-            () -> ledger.views(sessions.sessions(), transport, p -> PathView.of(p, gateway.port())),
+            () ->
+                ledger.views(
+                    sessions.sessions(), transport, p -> PathView.of(p, gateway.port()), now),
             out,
             ledger,
             sessions.revokedSessions(),

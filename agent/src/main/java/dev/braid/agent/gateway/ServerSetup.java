@@ -66,6 +66,7 @@ public record ServerSetup(ServerConfig server, AddressPool pool) {
             .extraPush(push)
             .renegotiate(Duration.ofSeconds(config.renegotiateSeconds()))
             .clientReceiveBuffer(config.clientReceiveBufferOrDefault())
+            .multipath(MultipathSetup.from(config.multipath()))
             .build();
     return new ServerSetup(
         server,

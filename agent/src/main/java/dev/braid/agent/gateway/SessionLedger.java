@@ -1,5 +1,6 @@
 package dev.braid.agent.gateway;
 
+import dev.braid.agent.openvpn.multipath.MultipathChannel;
 import dev.braid.agent.openvpn.session.Session;
 import java.net.InetAddress;
 import java.security.cert.X509Certificate;
@@ -25,6 +26,7 @@ final class SessionLedger {
   private final ConcurrentMap<TunnelAddress, Route> routes;
   private final Gateway gateway;
   private final Map<Integer, long[]> bytes = new HashMap<>(); // peer-id -> {in, out}
+  private final PathStateLog pathLog;
   private long handshakes;
   private long serverRenegotiations;
   private long clientRenegotiations;
@@ -32,6 +34,7 @@ final class SessionLedger {
   SessionLedger(int owner, String loopName, Gateway gateway) {
     this.owner = owner;
     this.loopName = loopName;
+    this.pathLog = new PathStateLog(loopName);
     this.routes = gateway.routes();
     this.gateway = gateway;
   }
@@ -74,6 +77,7 @@ final class SessionLedger {
   void closed(Session<?> s, String reason) {
     gateway.duplicates().closed(s);
     bytes.remove(s.peerId());
+    pathLog.forget(s.peerId());
     Route route = new Route(owner, s.peerId());
     for (String address : tunnelAddresses(s)) {
       routes.remove(TunnelAddress.of(InetAddress.ofLiteral(address)), route);
@@ -122,12 +126,23 @@ final class SessionLedger {
     return handshakes;
   }
 
-  /** Views of {@code sessions} with their byte counts, for publishing. */
+  /**
+   * Views of {@code sessions} with their byte counts, for publishing; {@code nowNanos} is the
+   * loop's clock (multipath snapshots are taken on it).
+   */
   <P> List<SessionView> views(
-      List<Session<P>> sessions, String transport, Function<P, PathView> path) {
+      List<Session<P>> sessions, String transport, Function<P, PathView> path, long nowNanos) {
     List<SessionView> views = new ArrayList<>();
     for (Session<P> s : sessions) {
       long[] b = bytes.getOrDefault(s.peerId(), new long[2]);
+      MultipathChannel.Snapshot<P> mp = s.multipathSnapshot(nowNanos);
+      MultipathView multipath = null;
+      if (mp != null) {
+        Map<Integer, PathView> addresses = new HashMap<>();
+        mp.paths().forEach((id, p) -> addresses.put(id, path.apply(p)));
+        multipath = new MultipathView(mp.link(), addresses, System.currentTimeMillis());
+        pathLog.observe(s.peerId(), s.commonName(), multipath);
+      }
       views.add(
           new SessionView(
               owner,
@@ -142,7 +157,8 @@ final class SessionLedger {
               s.paths().stream().map(path).toList(),
               b[0],
               b[1],
-              s.authenticatedDataPackets()));
+              s.authenticatedDataPackets(),
+              multipath));
     }
     return List.copyOf(views);
   }

@@ -18,6 +18,7 @@ import java.util.List;
  * @param bytesIn tunnel bytes from the client (decrypted IP packets)
  * @param bytesOut tunnel bytes to the client (IP packets before encryption)
  * @param authenticatedDataPackets data packets that authenticated and passed the replay check
+ * @param multipath the paths and counters of a Braid site's multipath session; null otherwise
  */
 public record SessionView(
     int owner,
@@ -32,4 +33,5 @@ public record SessionView(
     List<PathView> paths,
     long bytesIn,
     long bytesOut,
-    long authenticatedDataPackets) {}
+    long authenticatedDataPackets,
+    MultipathView multipath) {}

@@ -32,7 +32,8 @@ class StatusMappingTest {
                 new PathView("[fd78::2]:4000", "[fd78::1]:1194")),
             100,
             200,
-            3);
+            3,
+            null);
 
     SessionStatus s = StatusMapping.status(view);
 
@@ -53,7 +54,8 @@ class StatusMappingTest {
   @Test
   void sessionBeforeEstablishmentHasNoSince() {
     SessionView view =
-        new SessionView(0, "TCP", 1, "10.8.0.3", null, null, null, 0, true, List.of(), 0, 0, 0);
+        new SessionView(
+            0, "TCP", 1, "10.8.0.3", null, null, null, 0, true, List.of(), 0, 0, 0, null);
 
     assertThat(StatusMapping.status(view).since).isNull();
   }

@@ -7,6 +7,11 @@ import dev.braid.agent.engine.LoopDrop;
 import dev.braid.agent.engine.Path;
 import dev.braid.agent.engine.TcpPath;
 import dev.braid.agent.engine.UdpPath;
+import dev.braid.agent.multipath.PathSpec;
+import dev.braid.agent.openvpn.client.ClientConfig;
+import dev.braid.agent.openvpn.client.ClientEvent;
+import dev.braid.agent.openvpn.client.ClientOutput;
+import dev.braid.agent.openvpn.client.ClientSession;
 import dev.braid.agent.openvpn.push.AddressPool;
 import dev.braid.agent.openvpn.session.MiniClient;
 import dev.braid.agent.openvpn.session.ServerConfig;
@@ -17,6 +22,7 @@ import dev.braid.agent.openvpn.tlswrap.StaticKey;
 import dev.braid.agent.openvpn.tlswrap.TlsCrypt;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -266,6 +272,88 @@ class GatewayTest {
         .containsExactlyInAnyOrder(0, 1);
     republish(loops);
     assertThat(gateway.sessions()).hasSize(2).allMatch(v -> v.commonName().equals("alice"));
+  }
+
+  /** A Braid site on two uplinks (two source addresses) bonded to the gateway's worker 0. */
+  private static final class Site {
+    final ClientSession<Path> session;
+    final ClientOutput<Path> out = new ClientOutput<>();
+    final EmbeddedLoops loops;
+    final List<byte[]> received = new ArrayList<>();
+
+    Site(EmbeddedLoops loops, Path a, Path b) {
+      this.loops = loops;
+      ClientConfig config =
+          ClientConfig.builder(new TlsCrypt(tlsCryptKey, KeyDirection.INVERSE), alice)
+              .multipath(true)
+              .build();
+      session =
+          new ClientSession<>(config, a, System.nanoTime(), System.currentTimeMillis() / 1000);
+      session.addPath(a, PathSpec.uplink("wifi", 0, 1, false), System.nanoTime());
+      session.addPath(b, PathSpec.uplink("lte", 1, 1, false), System.nanoTime());
+    }
+
+    /** Runs both sides for {@code millis} of real time (or until connected, if asked). */
+    void run(long millis, boolean untilConnected) throws InterruptedException {
+      long end = System.nanoTime() + millis * 1_000_000;
+      while (System.nanoTime() < end && !(untilConnected && session.isConnected())) {
+        session.poll(System.nanoTime(), out); // the first sends the reset
+        for (ClientOutput.Datagram<Path> d : out.datagrams()) {
+          loops.receive(0, d.path(), d.bytes());
+        }
+        for (ClientEvent<Path> e : out.events()) {
+          if (e instanceof ClientEvent.TunPacket<Path> t) {
+            received.add(t.packet());
+          }
+        }
+        out.clear();
+        loops.tick();
+        for (EmbeddedLoops.Sent s : loops.takeSent()) {
+          session.receive(s.bytes(), 0, s.bytes().length, s.path(), System.nanoTime(), out);
+        }
+        Thread.sleep(1);
+      }
+    }
+  }
+
+  @Test
+  void aMultipathSiteIsProbedAndServedOverBothOfItsPathsAndStatusShowsThem() throws Exception {
+    Gateway gateway = gateway(1, false);
+    EmbeddedLoops loops = loops(gateway, 1, false);
+    UdpPath a = udp("198.51.100.7", 40000);
+    UdpPath b = udp("203.0.113.9", 40001);
+    Site site = new Site(loops, a, b);
+    site.run(20_000, true);
+    assertThat(site.session.isConnected())
+        .as("site connected: %s, drops %s", site.session.closeReason(), site.out.drops())
+        .isTrue();
+    assertThat(site.session.multipath()).isTrue();
+    site.run(600, false); // both paths probed and up at both ends
+
+    String tunnel = site.session.pushedOptions().ifconfig().orElseThrow().address();
+    for (int i = 0; i < 200; i++) {
+      loops.readTun(0, ipv4To(tunnel));
+    }
+    List<EmbeddedLoops.Sent> sent = loops.takeSent();
+    assertThat(sent).extracting(EmbeddedLoops.Sent::path).contains(a, b);
+    sent.forEach(
+        s ->
+            site.session.receive(
+                s.bytes(), 0, s.bytes().length, s.path(), System.nanoTime(), site.out));
+    site.run(50, false);
+    assertThat(site.received).hasSize(200);
+
+    site.run(1100, false); // the loop publishes once a second; probes keep both paths up
+    SessionView v = gateway.sessions().getFirst();
+    assertThat(v.multipath()).isNotNull();
+    assertThat(v.multipath().paths().values())
+        .containsExactlyInAnyOrder(
+            new PathView("198.51.100.7:40000", "10.78.0.1:1194"),
+            new PathView("203.0.113.9:40001", "10.78.0.1:1194"));
+    assertThat(v.multipath().link().paths())
+        .extracting(dev.braid.agent.multipath.PathSnapshot::state)
+        .containsOnly(dev.braid.agent.multipath.PathState.UP);
+    assertThat(v.multipath().link().scheduler().packets()).isGreaterThanOrEqualTo(200);
   }
 
   /** Lets a second pass so that every loop publishes its sessions again (once a second). */

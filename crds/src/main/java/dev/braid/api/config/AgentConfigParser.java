@@ -265,7 +265,16 @@ public final class AgentConfigParser {
   }
 
   private static void checkMultipath(Checks k, AgentConfig c) {
-    if (c.multipath() == null || c.multipath().uplinks == null) {
+    if (c.multipath() == null) {
+      return;
+    }
+    if (c.multipath().probeIntervalMillis != null) {
+      k.range("multipath.probeIntervalMillis", c.multipath().probeIntervalMillis, 10, 60_000);
+    }
+    if (c.multipath().reorder != null && c.multipath().reorder.maxHoldMillis != null) {
+      k.range("multipath.reorder.maxHoldMillis", c.multipath().reorder.maxHoldMillis, 1, 10_000);
+    }
+    if (c.multipath().uplinks == null) {
       return;
     }
     Set<String> names = new HashSet<>();

@@ -70,6 +70,15 @@ public final class AgentDefaults {
   /** {@code control.statusIntervalSeconds}: status reports when nothing changes. */
   public static final int STATUS_INTERVAL_SECONDS = 30;
 
+  /** {@code multipath.probeIntervalMillis}: every path probed ten times a second. */
+  public static final int MULTIPATH_PROBE_INTERVAL_MILLIS = 100;
+
+  /** {@code multipath.reorder.enabled}. */
+  public static final boolean MULTIPATH_REORDER = true;
+
+  /** {@code multipath.reorder.maxHoldMillis}: longest a gap is waited for. */
+  public static final int MULTIPATH_REORDER_MAX_HOLD_MILLIS = 500;
+
   private AgentDefaults() {}
 
   /** {@code workers}: one per CPU core of the node the agent runs on. */

@@ -1,6 +1,8 @@
 package dev.braid.api.v1alpha1;
 
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
@@ -21,4 +23,17 @@ public class MultipathSettings {
   /** Local uplinks; unset means every address the node has a default route through. */
   @Size(max = 8)
   public List<Uplink> uplinks;
+
+  /**
+   * How often every path is probed, busy or idle, in milliseconds; unset means 100. A path that
+   * stops answering is declared down after about four intervals, so this bounds failover time.
+   * Raise it for satellite-like links whose round trip is hundreds of milliseconds. On a hub it
+   * applies to the hub's probes of each site's paths.
+   */
+  @Min(10)
+  @Max(60000)
+  public Integer probeIntervalMillis;
+
+  /** How the receiving side puts packets that took different paths back in order. */
+  public ReorderSettings reorder;
 }

@@ -22,4 +22,7 @@ public class SessionStatus {
 
   /** Paths the session uses; one for a stock OpenVPN client, several for a multipath peer. */
   public List<PathStatus> paths = new ArrayList<>();
+
+  /** The scheduler's and reorder buffer's counters of a multipath peer; absent otherwise. */
+  public MultipathSessionStatus multipath;
 }

@@ -38,6 +38,29 @@ class AgentConfigParserTest {
   }
 
   @Test
+  void multipathProbeIntervalAndReorderBoundAreParsedAndRangeChecked() throws Exception {
+    AgentConfig ok =
+        AgentConfigParser.parse(
+            VALID
+                + "multipath: {scheduler: redundant, probeIntervalMillis: 600,"
+                + " reorder: {enabled: false, maxHoldMillis: 2000}}\n",
+            "f");
+    assertThat(ok.multipath().probeIntervalMillis).isEqualTo(600);
+    assertThat(ok.multipath().reorder.enabled).isFalse();
+    assertThat(ok.multipath().reorder.maxHoldMillis).isEqualTo(2000);
+
+    String bad = VALID + "multipath: {probeIntervalMillis: 5, reorder: {maxHoldMillis: 0}}\n";
+    assertThatThrownBy(() -> AgentConfigParser.parse(bad, "f"))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(ConfigProblem::path)
+                    .containsExactlyInAnyOrder(
+                        "multipath.probeIntervalMillis", "multipath.reorder.maxHoldMillis"));
+  }
+
+  @Test
   void unknownFieldIsReportedWithItsPath() {
     assertThatThrownBy(() -> AgentConfigParser.parse(VALID + "tls2: {}\n", "cm/edge"))
         .isInstanceOfSatisfying(

@@ -1,6 +1,8 @@
 package dev.braid.agent.openvpn.client;
 
+import dev.braid.agent.multipath.MultipathConfig;
 import dev.braid.agent.openvpn.keys.AeadCipher;
+import dev.braid.agent.openvpn.multipath.MultipathNegotiation;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.replay.ReplayWindow;
 import dev.braid.agent.openvpn.tls.TlsClientContext;
@@ -48,7 +50,9 @@ import javax.net.ssl.SSLEngine;
  * @param tcp whether the transport is a TCP stream (the caller frames packets)
  * @param replayWindow how far behind the highest data packet id a packet is still accepted ({@code
  *     replay-window}; 64 as in OpenVPN, thousands for a multipath session whose paths differ in
- *     delay)
+ *     delay); a multipath session uses at least {@link MultipathNegotiation#REPLAY_WINDOW}
+ * @param multipathSettings paths, probes, scheduler and reorder buffer of a multipath session (used
+ *     once the hub agreed to multipath)
  */
 public record ClientConfig(
     ControlWrap wrap,
@@ -70,11 +74,13 @@ public record ClientConfig(
     String product,
     String platform,
     boolean tcp,
-    int replayWindow) {
+    int replayWindow,
+    MultipathConfig multipathSettings) {
 
   public ClientConfig {
     Objects.requireNonNull(wrap, "wrap");
     Objects.requireNonNull(tlsEngines, "tlsEngines");
+    Objects.requireNonNull(multipathSettings, "multipathSettings");
     ciphers = List.copyOf(ciphers);
     if (ciphers.isEmpty()) {
       throw new IllegalArgumentException("ciphers: at least one data cipher is needed");
@@ -140,6 +146,7 @@ public record ClientConfig(
     b.platform = platform;
     b.tcp = tcp;
     b.replayWindow = replayWindow;
+    b.multipathSettings = multipathSettings;
     return b;
   }
 
@@ -166,6 +173,7 @@ public record ClientConfig(
     private String platform = "linux";
     private boolean tcp;
     private int replayWindow = ReplayWindow.DEFAULT_SIZE;
+    private MultipathConfig multipathSettings = MultipathConfig.defaults();
 
     private Builder(ControlWrap wrap, Supplier<SSLEngine> tlsEngines) {
       this.wrap = wrap;
@@ -276,6 +284,12 @@ public record ClientConfig(
       return this;
     }
 
+    /** Tuning of a multipath session ({@link MultipathConfig#defaults()}). */
+    public Builder multipathSettings(MultipathConfig settings) {
+      multipathSettings = settings;
+      return this;
+    }
+
     public ClientConfig build() {
       return new ClientConfig(
           wrap,
@@ -297,7 +311,8 @@ public record ClientConfig(
           product,
           platform,
           tcp,
-          replayWindow);
+          replayWindow,
+          multipathSettings);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.braid.agent.openvpn.client;
 
+import dev.braid.agent.multipath.PathSpec;
 import dev.braid.agent.openvpn.client.push.PushReplyReader;
 import dev.braid.agent.openvpn.client.push.PushedOptions;
 import dev.braid.agent.openvpn.client.push.PushedOptionsParser;
@@ -8,6 +9,8 @@ import dev.braid.agent.openvpn.data.DataPayload;
 import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
+import dev.braid.agent.openvpn.multipath.MultipathChannel;
+import dev.braid.agent.openvpn.multipath.MultipathNegotiation;
 import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
 import dev.braid.agent.openvpn.reliable.ReliableReceiver;
 import dev.braid.agent.openvpn.reliable.Segment;
@@ -43,8 +46,14 @@ import javax.net.ssl.SSLException;
  * window) and the exit notification. Control packets go over the control path (the path the session
  * started on unless the caller moves it with {@link #useControlPath}); the caller chooses the path
  * of each data packet ({@link #sendTunPacket}, or {@link #seal} to put one sealed packet on several
- * paths). Every authenticated packet from the server reports the path it came over, which is how a
- * multipath scheduler learns which paths work; the session itself schedules nothing.
+ * paths). Every authenticated packet from the server reports the path it came over.
+ *
+ * <p>Multipath: with {@link ClientConfig#multipath()} the client announces {@code IV_BRAID_MP}; if
+ * the hub pushes {@code braid-multipath} of the same version, the session runs a {@link
+ * MultipathChannel} over the paths declared with {@link #addPath} (the control path alone if none
+ * were): it probes every path, schedules {@link #sendTunPacket(byte[], long, ClientOutput)} over
+ * them, and delivers received packets in packet-id order. Without the hub's consent the session is
+ * an ordinary single-path client on the control path.
  *
  * @param <P> the caller's path type; {@code equals} must identify a path
  */
@@ -98,6 +107,11 @@ public final class ClientSession<P> {
       };
 
   private final PushReplyReader pushReader = new PushReplyReader();
+
+  /** Paths the caller declared for multipath (its uplinks), in the order declared. */
+  private final Map<P, PathSpec> declaredPaths = new LinkedHashMap<>();
+
+  private MultipathChannel<P> channel;
   private final double renegotiateDraw;
 
   private P controlPath;
@@ -297,13 +311,41 @@ public final class ClientSession<P> {
       out.drop(DropReason.SESSION_CLOSING);
       return;
     }
+    if (channel != null) {
+      ClientKey sending = sendingKey();
+      DropReason r =
+          channel.receive(
+              k.data,
+              keyId,
+              datagram,
+              off,
+              len,
+              path,
+              nowNanos,
+              sending == null ? null : sending.data,
+              wire(out));
+      if (r != null) {
+        out.drop(r); // a duplicate copy is counted under its own reason
+        return;
+      }
+      heard(path, nowNanos); // authenticated and fresh (delivered now or once in order)
+      return;
+    }
     Decoded<AeadDataChannel.Opened> opened = k.data.open(datagram, off, len, nowNanos);
     if (!opened.isOk()) {
       out.drop(opened.drop());
       return;
     }
     heard(path, nowNanos); // authenticated and fresh
-    switch (opened.value().kind()) {
+    onPayload(opened.value(), path, keyId, out);
+  }
+
+  /** Acts on an authenticated payload from the server (in packet-id order when multipath). */
+  private void onPayload(AeadDataChannel.Opened opened, P path, int keyId, ClientOutput<P> out) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    switch (opened.kind()) {
       case PING -> {}
       case OCC_EXIT ->
           close(
@@ -313,9 +355,7 @@ public final class ClientSession<P> {
                   false),
               out);
       case IP_PACKET ->
-          out.event(
-              new ClientEvent.TunPacket<>(
-                  opened.value().plain(), path, keyId, opened.value().packetId()));
+          out.event(new ClientEvent.TunPacket<>(opened.plain(), path, keyId, opened.packetId()));
     }
   }
 
@@ -373,6 +413,10 @@ public final class ClientSession<P> {
         } else if (!installDataKeys(k, nowNanos, out)) {
           return;
         } else {
+          if (channel != null) {
+            ClientKey sending = sendingKey();
+            channel.keyStarted(k.keyId, sending == null ? null : sending.data, wire(out));
+          }
           renegotiations++;
           previous.retireAtNanos = Math.min(previous.retireAtNanos, retireAt(nowNanos));
           out.event(new ClientEvent.Renegotiated<>(k.keyId, k.byServer));
@@ -490,7 +534,7 @@ public final class ClientSession<P> {
     controlChannelExit = o.controlChannelExit();
     multipath =
         config.multipath()
-            && o.multipath().filter(m -> m.version() == PeerInfo.MULTIPATH_VERSION).isPresent();
+            && o.multipath().filter(m -> m.version() == MultipathNegotiation.VERSION).isPresent();
     pingNanos = seconds(o.ping().orElse((int) config.ping().toSeconds()));
     pingRestartNanos = seconds(o.pingRestart().orElse((int) config.pingRestart().toSeconds()));
     if (!installDataKeys(k, nowNanos, out)) {
@@ -499,6 +543,9 @@ public final class ClientSession<P> {
     pushed = o;
     state = State.CONNECTED;
     nextPushRequestNanos = Long.MAX_VALUE;
+    if (multipath) {
+      startMultipath(nowNanos);
+    }
     out.event(new ClientEvent.Connected<>(o, cipher, peerId, keyExport, multipath));
   }
 
@@ -580,7 +627,9 @@ public final class ClientSession<P> {
             m.clientDecryptImplicitIv(),
             k.keyId,
             peerId,
-            config.replayWindow());
+            multipath
+                ? Math.max(config.replayWindow(), MultipathNegotiation.REPLAY_WINDOW)
+                : config.replayWindow());
     k.agreedNanos = nowNanos;
     k.renegotiateAtNanos = renegotiateAt(nowNanos);
     return true;
@@ -659,9 +708,33 @@ public final class ClientSession<P> {
     return true;
   }
 
-  /** Seals an IP packet and sends it on the control path; false when no data key is ready. */
+  /**
+   * Sends an IP packet from the tunnel device: over the paths the multipath scheduler picks when
+   * multipath is on, else on the control path. False when no data key is ready.
+   */
   public boolean sendTunPacket(byte[] ipPacket, long nowNanos, ClientOutput<P> out) {
-    return sendTunPacket(ipPacket, controlPath, nowNanos, out);
+    return sendTunPacket(ipPacket, 0, ipPacket.length, nowNanos, out);
+  }
+
+  /** {@link #sendTunPacket(byte[], long, ClientOutput)} for {@code len} bytes from {@code off}. */
+  public boolean sendTunPacket(
+      byte[] ipPacket, int off, int len, long nowNanos, ClientOutput<P> out) {
+    if (channel == null) {
+      byte[] sealed = seal(ipPacket, off, len, nowNanos);
+      if (sealed == null) {
+        return false;
+      }
+      out.send(controlPath, sealed);
+      return true;
+    }
+    ClientKey k = sendingKey();
+    if (k == null) {
+      return false;
+    }
+    k.sealed++;
+    lastSentNanos = nowNanos;
+    channel.send(k.data, ipPacket, off, len, controlPath, nowNanos, wire(out));
+    return true;
   }
 
   private ClientKey sendingKey() {
@@ -726,9 +799,12 @@ public final class ClientSession<P> {
       }
     }
     if (state == State.CONNECTED && pingNanos > 0 && nowNanos - lastSentNanos >= pingNanos) {
-      ClientKey k = sendingKey();
-      out.send(controlPath, k.data.seal(DataPayload.PING_MAGIC));
+      sendTunPacket(DataPayload.PING_MAGIC, nowNanos, out);
       lastSentNanos = nowNanos;
+    }
+    if (channel != null && state == State.CONNECTED) {
+      ClientKey k = sendingKey();
+      channel.poll(k == null ? null : k.data, nowNanos, wire(out));
     }
   }
 
@@ -845,6 +921,9 @@ public final class ClientSession<P> {
         }
         if (previous != null) {
           wake = Math.min(wake, previous.retireAtNanos);
+        }
+        if (channel != null) {
+          wake = Math.min(wake, channel.nextDeadlineNanos());
         }
       }
       default -> {}
@@ -994,6 +1073,51 @@ public final class ClientSession<P> {
   /** Whether the server accepted Braid multipath. */
   public boolean multipath() {
     return multipath;
+  }
+
+  // ---------------------------------------------------------------- multipath
+
+  /**
+   * Declares one path of this site (an uplink towards the server's address) for multipath. Before
+   * the session is connected it is remembered; once the hub agreed to multipath it is probed and
+   * scheduled at once. Ignored while the session runs single-path. Declaring a path again changes
+   * nothing.
+   */
+  public void addPath(P path, PathSpec spec, long nowNanos) {
+    declaredPaths.putIfAbsent(path, spec);
+    if (channel != null) {
+      channel.addPath(path, declaredPaths.get(path), nowNanos);
+    }
+  }
+
+  /** Withdraws a path (its uplink or address went away). */
+  public void removePath(P path) {
+    declaredPaths.remove(path);
+    if (channel != null) {
+      channel.removePath(path);
+    }
+  }
+
+  /**
+   * Every path's state (RTT, loss, rate, bytes, probes) and the scheduler's and reorder buffer's
+   * counters; null unless multipath is on. Call on the owner thread; the result is immutable.
+   */
+  public MultipathChannel.Snapshot<P> multipathSnapshot(long nowNanos) {
+    return channel == null ? null : channel.snapshot(nowNanos);
+  }
+
+  private void startMultipath(long nowNanos) {
+    channel = new MultipathChannel<>(config.multipathSettings(), false, nowNanos);
+    if (declaredPaths.isEmpty()) {
+      declaredPaths.put(controlPath, PathSpec.uplink(String.valueOf(controlPath), 0, 1, false));
+    }
+    declaredPaths.forEach((path, spec) -> channel.addPath(path, spec, nowNanos));
+  }
+
+  /** The channel's output into {@code out}, the output of the current call. */
+  private MultipathChannel.Wire<P> wire(ClientOutput<P> out) {
+    return MultipathChannel.Wire.of(
+        out::send, r -> onPayload(r.opened(), r.path(), r.keyId(), out));
   }
 
   /** Whether the data keys come from TLS keying-material export. */

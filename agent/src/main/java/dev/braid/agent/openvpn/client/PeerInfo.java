@@ -1,6 +1,7 @@
 package dev.braid.agent.openvpn.client;
 
 import dev.braid.agent.openvpn.keys.AeadCipher;
+import dev.braid.agent.openvpn.multipath.MultipathNegotiation;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -18,11 +19,6 @@ final class PeerInfo {
   static final int IV_PROTO_DNS_OPTION = 64;
   static final int IV_PROTO_CC_EXIT_NOTIFY = 128;
   static final int IV_PROTO_AUTH_FAIL_TEMP = 256;
-
-  /** The peer-info variable announcing Braid multipath, and the version this client speaks. */
-  static final String MULTIPATH_VARIABLE = "IV_BRAID_MP";
-
-  static final int MULTIPATH_VERSION = 1;
 
   /** The largest tunnel MTU this client accepts from a push (OpenVPN 2.6 announces 1600). */
   static final int MAX_TUN_MTU = 1600;
@@ -56,7 +52,10 @@ final class PeerInfo {
     s.append("IV_PROTO=").append(proto).append('\n');
     s.append("IV_GUI_VER=").append(config.product()).append('\n');
     if (config.multipath()) {
-      s.append(MULTIPATH_VARIABLE).append('=').append(MULTIPATH_VERSION).append('\n');
+      s.append(MultipathNegotiation.PEER_INFO_VARIABLE)
+          .append('=')
+          .append(MultipathNegotiation.VERSION)
+          .append('\n');
     }
     return s.toString();
   }

@@ -1,5 +1,6 @@
 package dev.braid.agent.openvpn.session;
 
+import dev.braid.agent.multipath.MultipathConfig;
 import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.reliable.ReliableConfig;
 import dev.braid.agent.openvpn.tls.TlsServerContext;
@@ -27,6 +28,10 @@ import java.util.function.LongSupplier;
  * @param clientReceiveBuffer socket receive buffer in bytes pushed to clients as {@code rcvbuf}
  *     (their kernel caps it at its {@code net.core.rmem_max}); zero pushes none. Only for datagram
  *     transports: on a TCP socket it would switch off the kernel's buffer autotuning
+ * @param multipath multipath tuning for Braid sites that announce {@code IV_BRAID_MP=1} (they get
+ *     {@code braid-multipath 1} pushed, a 4096-packet replay window, and replies scheduled over
+ *     every path they were heard on); null serves every client single-path. Stock clients never see
+ *     it
  */
 public record ServerConfig(
     ControlWrap wrap,
@@ -41,7 +46,8 @@ public record ServerConfig(
     List<String> extraPush,
     LongSupplier wallSeconds,
     Duration renegotiate,
-    int clientReceiveBuffer) {
+    int clientReceiveBuffer,
+    MultipathConfig multipath) {
 
   public ServerConfig {
     ciphers = List.copyOf(ciphers);
@@ -77,6 +83,7 @@ public record ServerConfig(
     b.wallSeconds = () -> System.currentTimeMillis() / 1000;
     b.renegotiate = Duration.ofHours(1);
     b.clientReceiveBuffer = 0;
+    b.multipath = MultipathConfig.defaults();
     return b;
   }
 
@@ -123,11 +130,13 @@ public record ServerConfig(
     private LongSupplier wallSeconds;
     private Duration renegotiate;
     private int clientReceiveBuffer;
+    private MultipathConfig multipath;
 
     private Builder() {}
 
     private Builder(ServerConfig from) {
       wrap = from.wrap;
+      multipath = from.multipath;
       tls = from.tls;
       ciphers = from.ciphers;
       reliable = from.reliable;
@@ -207,6 +216,15 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * Multipath for Braid sites that ask for it ({@code IV_BRAID_MP=1}): their paths, probes,
+     * scheduler and reorder buffer; null serves every client single-path.
+     */
+    public Builder multipath(MultipathConfig value) {
+      multipath = value;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           wrap,
@@ -221,7 +239,8 @@ public record ServerConfig(
           extraPush,
           wallSeconds,
           renegotiate,
-          clientReceiveBuffer);
+          clientReceiveBuffer,
+          multipath);
     }
   }
 }

@@ -5,6 +5,8 @@ import dev.braid.agent.openvpn.data.DataPayload;
 import dev.braid.agent.openvpn.keys.AeadCipher;
 import dev.braid.agent.openvpn.keys.DataKeyMaterial;
 import dev.braid.agent.openvpn.keys.KeyMethod2;
+import dev.braid.agent.openvpn.multipath.MultipathChannel;
+import dev.braid.agent.openvpn.multipath.MultipathNegotiation;
 import dev.braid.agent.openvpn.push.AddressPool;
 import dev.braid.agent.openvpn.push.PushReply;
 import dev.braid.agent.openvpn.reliable.ReliableEndpoint;
@@ -35,9 +37,12 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * One client's session on the server. Driven by its {@link ServerSessions} table from one worker
  * thread. Keeps the current key state and, during a renegotiation's transition window, the previous
- * one. Replies go to the path the latest authenticated packet came over. Settings pushed at connect
- * (ciphers, routes, keepalive) and the control-channel key stay those the session started with;
- * each renegotiation takes the TLS context (certificate, CA, CRL) that is live at that time.
+ * one. Replies go to the path the latest authenticated packet came over, except for a Braid site
+ * that negotiated multipath: its tunnel packets are scheduled over every path it was heard on, by a
+ * {@link MultipathChannel} that also probes those paths and reorders what arrives. Settings pushed
+ * at connect (ciphers, routes, keepalive) and the control-channel key stay those the session
+ * started with; each renegotiation takes the TLS context (certificate, CA, CRL) that is live at
+ * that time.
  */
 public final class Session<P> {
   private static final int IV_PROTO_REQUEST_PUSH = 4;
@@ -71,6 +76,7 @@ public final class Session<P> {
   private final ReplayWindow controlReplay = ReplayWindow.openvpnDefault();
   private final long replayEpoch;
   private final List<P> paths = new ArrayList<>();
+  private MultipathChannel<P> channel;
   private int sendReplayId;
   private KeyState current;
   private KeyState previous;
@@ -419,7 +425,7 @@ public final class Session<P> {
       }
       ks.serverRandom1 = random(KeyMethod2.RANDOM);
       ks.serverRandom2 = random(KeyMethod2.RANDOM);
-      if (!agreeKeys(ks, out)) {
+      if (!agreeKeys(ks, nowNanos, out)) {
         return;
       }
       ks.tls.writePlain(
@@ -441,7 +447,12 @@ public final class Session<P> {
     }
   }
 
-  private boolean agreeKeys(KeyState ks, Output<P> out) {
+  private boolean agreeKeys(KeyState ks, long nowNanos, Output<P> out) {
+    if (ks.keyId == 0
+        && config.multipath() != null
+        && MultipathNegotiation.requested(ks.client.peerInfoMap())) {
+      channel = new MultipathChannel<>(config.multipath(), true, nowNanos);
+    }
     if (cipher == null) {
       String offered = ks.client.peerInfoMap().getOrDefault("IV_CIPHERS", "");
       Optional<AeadCipher> chosen = AeadCipher.negotiate(config.ciphers(), offered);
@@ -472,7 +483,11 @@ public final class Session<P> {
             keys.serverDecryptKey(cipher),
             keys.serverDecryptImplicitIv(),
             ks.keyId,
-            peerId);
+            peerId,
+            channel != null ? MultipathNegotiation.REPLAY_WINDOW : ReplayWindow.DEFAULT_SIZE);
+    if (channel != null && ks.keyId != 0) {
+      channel.keyStarted(ks.keyId, sendingData(), wire(out));
+    }
     return true;
   }
 
@@ -538,6 +553,9 @@ public final class Session<P> {
       r.receiveBuffer(config.clientReceiveBuffer());
     }
     config.extraPush().forEach(r::option);
+    if (channel != null) {
+      r.option(MultipathNegotiation.pushOption());
+    }
     return r.build();
   }
 
@@ -576,19 +594,43 @@ public final class Session<P> {
       out.drop(DropReason.SESSION_CLOSING);
       return;
     }
-    Decoded<AeadDataChannel.Opened> opened = ks.data.open(packet, off, len, nowNanos);
-    if (!opened.isOk()) {
-      out.drop(opened.drop());
-      return;
+    if (channel != null) {
+      DropReason r =
+          channel.receive(
+              ks.data, keyId, packet, off, len, path, nowNanos, sendingData(), wire(out));
+      if (r != null) {
+        out.drop(r); // a copy sent on several paths is counted under its own reason
+        return;
+      }
+    } else {
+      Decoded<AeadDataChannel.Opened> opened = ks.data.open(packet, off, len, nowNanos);
+      if (!opened.isOk()) {
+        out.drop(opened.drop());
+        return;
+      }
+      onPayload(opened.value(), out);
     }
     usePath(path); // authenticated and fresh: the client may have floated
     lastReceivedNanos = nowNanos;
     authenticatedData++;
-    switch (opened.value().kind()) {
+  }
+
+  /** Acts on an authenticated payload (in packet-id order for a multipath session). */
+  private void onPayload(AeadDataChannel.Opened opened, Output<P> out) {
+    if (state == State.CLOSED || state == State.CLOSING) {
+      return;
+    }
+    switch (opened.kind()) {
       case PING -> {}
       case OCC_EXIT -> close("client sent OCC_EXIT", out);
-      case IP_PACKET -> out.event(new SessionEvent.TunPacket(this, opened.value().plain()));
+      case IP_PACKET -> out.event(new SessionEvent.TunPacket(this, opened.plain()));
     }
+  }
+
+  /** The data channel tunnel packets are sealed with now; null before the first keys. */
+  private AeadDataChannel sendingData() {
+    KeyState ks = current != null && current.data != null ? current : previous;
+    return ks == null ? null : ks.data;
   }
 
   /** Encrypts an IP packet for the client with the current key; false if no key is ready. */
@@ -597,9 +639,26 @@ public final class Session<P> {
     if (ks == null || ks.data == null || state == State.CLOSED || state == State.CLOSING) {
       return false;
     }
-    out.send(paths.getFirst(), ks.data.seal(ipPacket));
+    if (channel != null) {
+      channel.send(ks.data, ipPacket, 0, ipPacket.length, paths.getFirst(), nowNanos, wire(out));
+    } else {
+      out.send(paths.getFirst(), ks.data.seal(ipPacket));
+    }
     lastSentNanos = nowNanos;
     return true;
+  }
+
+  /** Whether this session is a Braid site's multipath session. */
+  public boolean multipath() {
+    return channel != null;
+  }
+
+  /**
+   * Every path's state and the scheduler's and reorder buffer's counters; null for a single-path
+   * session. Call on the owning worker; the result is immutable.
+   */
+  public MultipathChannel.Snapshot<P> multipathSnapshot(long nowNanos) {
+    return channel == null ? null : channel.snapshot(nowNanos);
   }
 
   /** Timers: retransmissions, keepalive, ping-restart, hand-window, retiring the previous key. */
@@ -652,6 +711,9 @@ public final class Session<P> {
     if (state == State.ESTABLISHED && nowNanos - lastSentNanos >= config.ping().toNanos()) {
       sendToClient(DataPayload.PING_MAGIC, nowNanos, out);
     }
+    if (channel != null && state == State.ESTABLISHED) {
+      channel.poll(sendingData(), nowNanos, wire(out));
+    }
   }
 
   /** When {@link #poll} must run next. */
@@ -678,6 +740,9 @@ public final class Session<P> {
     if (previous != null) {
       wake = Math.min(wake, previous.retireAtNanos);
     }
+    if (channel != null && state == State.ESTABLISHED) {
+      wake = Math.min(wake, channel.nextDeadlineNanos());
+    }
     return wake;
   }
 
@@ -703,6 +768,11 @@ public final class Session<P> {
     if (paths.size() > MAX_PATHS) {
       paths.removeLast();
     }
+  }
+
+  /** The channel's output into {@code out}, the output of the current call. */
+  private MultipathChannel.Wire<P> wire(Output<P> out) {
+    return MultipathChannel.Wire.of(out::send, r -> onPayload(r.opened(), out));
   }
 
   /** Closes the session now, telling the client nothing; see {@link ServerSessions#close}. */

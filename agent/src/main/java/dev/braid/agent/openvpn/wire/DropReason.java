@@ -41,5 +41,10 @@ public enum DropReason {
   /** Tunnel data from a client the server is sending away (revoked certificate). */
   SESSION_CLOSING,
   /** Control packet under a replaced tls-crypt/tls-auth key from a client that has no session. */
-  RETIRED_CONTROL_KEY
+  RETIRED_CONTROL_KEY,
+  /**
+   * A second copy of a packet a multipath peer sent on several paths (its id was already received):
+   * counted apart from {@link #REPLAY}, which on a single-path session means an attack.
+   */
+  MULTIPATH_DUPLICATE
 }

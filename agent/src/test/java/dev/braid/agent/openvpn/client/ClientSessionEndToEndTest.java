@@ -367,7 +367,8 @@ class ClientSessionEndToEndTest {
   void peerInfoAnnouncesMultipathOnlyWhenAskedAndTheServerReceivesIt() {
     for (boolean multipath : new boolean[] {false, true}) {
       ByteArrayOutputStream written = new ByteArrayOutputStream();
-      ClientServerNet net = new ClientServerNet(server(Wrap.TLS_CRYPT), 0, 13);
+      ClientServerNet net =
+          new ClientServerNet(server(Wrap.TLS_CRYPT).toBuilder().multipath(null).build(), 0, 13);
       net.start(
           client(Wrap.TLS_CRYPT)
               .tlsEngines(() -> new RecordingEngine(aliceTls.newEngine(), written))
@@ -409,7 +410,8 @@ class ClientSessionEndToEndTest {
     for (int version : new int[] {1, 2}) {
       ServerConfig config =
           TestServers.withPush(
-              server(Wrap.TLS_CRYPT), "braid-multipath " + version + " probe-ms=100");
+              server(Wrap.TLS_CRYPT).toBuilder().multipath(null).build(),
+              "braid-multipath " + version + " probe-ms=100");
       ClientServerNet net = new ClientServerNet(config, 0, 15);
       net.start(client(Wrap.TLS_CRYPT).multipath(true).build());
       net.connect();

@@ -44,6 +44,10 @@ public final class MiniClient {
   private final ByteArrayOutputStream plain = new ByteArrayOutputStream();
   private KeyMethod2.ClientMessage myKm;
   public String pushReply;
+
+  /** Peer-info lines added to the stock ones (e.g. {@code IV_BRAID_MP=2\n}). */
+  String extraPeerInfo = "";
+
   public AeadDataChannel data;
   AeadDataChannel oldData;
   public final List<byte[]> received = new ArrayList<>();
@@ -160,7 +164,8 @@ public final class MiniClient {
       String info =
           "IV_VER=2.6.99\nIV_PLAT=test\nIV_NCP=2\nIV_CIPHERS=CHACHA20-POLY1305:AES-256-GCM\nIV_PROTO="
               + (tlsKeyExport ? 990 : 982)
-              + "\n";
+              + "\n"
+              + extraPeerInfo;
       myKm =
           new KeyMethod2.ClientMessage(
               bytes(48, 1), bytes(32, 2), bytes(32, 3), "V4,dev-type tun,tls-client", "", "", info);

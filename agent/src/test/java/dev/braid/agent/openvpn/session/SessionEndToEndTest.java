@@ -196,6 +196,25 @@ class SessionEndToEndTest {
   }
 
   @Test
+  void onlyAPeerAnnouncingMultipathVersionOneIsPushedMultipath() {
+    String[] announced = {"", "IV_BRAID_MP=1\n", "IV_BRAID_MP=2\n", "IV_BRAID_MP=yes\n"};
+    for (int i = 0; i < announced.length; i++) {
+      Harness h = new Harness(true, 0, 40 + i);
+      h.client.extraPeerInfo = announced[i];
+      h.connect();
+      boolean multipath = i == 1;
+      assertThat(h.client.pushReply.contains("braid-multipath"))
+          .as("push for peer-info %s", announced[i])
+          .isEqualTo(multipath);
+      Session<String> s = h.server.sessions().getFirst();
+      assertThat(s.multipath()).isEqualTo(multipath);
+      if (multipath) {
+        assertThat(h.client.pushReply).contains(",braid-multipath 1");
+      }
+    }
+  }
+
+  @Test
   void establishedSessionKnowsItsClientByCertificateCommonNameAndCipher() {
     Harness h = new Harness(true, 0, 11);
     h.client.start();
