@@ -112,6 +112,8 @@ public final class ClientSession<P> {
   private final Map<P, PathSpec> declaredPaths = new LinkedHashMap<>();
 
   private MultipathChannel<P> channel;
+  private ClientOutput<P> wiredOutput;
+  private MultipathChannel.Wire<P> wire;
   private final double renegotiateDraw;
 
   private P controlPath;
@@ -1114,10 +1116,17 @@ public final class ClientSession<P> {
     declaredPaths.forEach((path, spec) -> channel.addPath(path, spec, nowNanos));
   }
 
-  /** The channel's output into {@code out}, the output of the current call. */
+  /**
+   * The channel's output into {@code out}, the output of the current call. The caller's loop passes
+   * the same output to every call, so the wire is made once, not per packet.
+   */
   private MultipathChannel.Wire<P> wire(ClientOutput<P> out) {
-    return MultipathChannel.Wire.of(
-        out::send, r -> onPayload(r.opened(), r.path(), r.keyId(), out));
+    if (out != wiredOutput) {
+      wiredOutput = out;
+      wire =
+          MultipathChannel.Wire.of(out::send, r -> onPayload(r.opened(), r.path(), r.keyId(), out));
+    }
+    return wire;
   }
 
   /** Whether the data keys come from TLS keying-material export. */

@@ -137,7 +137,7 @@ public final class AeadDataChannel {
     if (len < OVERHEAD) {
       return Decoded.dropped(DropReason.TRUNCATED_DATA_HEADER);
     }
-    int pid = getInt(packet, off + 4);
+    int pid = (int) packetId(packet, off);
     int ctLen = len - OVERHEAD;
     if (reordered.length < ctLen + TAG) {
       reordered = new byte[ctLen + TAG];
@@ -160,6 +160,15 @@ public final class AeadDataChannel {
     }
     replay.accept(0, pid, nowNanos);
     return Decoded.ok(new Opened(plain, DataPayload.classify(plain), Integer.toUnsignedLong(pid)));
+  }
+
+  /**
+   * The packet id of a DATA_V2 packet starting at {@code off} (bytes 4..7, after opcode and peer
+   * id), unsigned; read without authenticating, so only meaningful for a packet {@link #open} has
+   * authenticated (such as one it refused as a replay).
+   */
+  public static long packetId(byte[] packet, int off) {
+    return Integer.toUnsignedLong(getInt(packet, off + 4));
   }
 
   private String transformation() {

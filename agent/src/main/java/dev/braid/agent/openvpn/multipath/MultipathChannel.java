@@ -156,7 +156,12 @@ public final class MultipathChannel<P> {
       Integer id = ids.get(path);
       if (id != null) {
         link.onDuplicate(
-            id, keyId, packetId(packet, off), len - AeadDataChannel.OVERHEAD, nowNanos, output);
+            id,
+            keyId,
+            AeadDataChannel.packetId(packet, off),
+            len - AeadDataChannel.OVERHEAD,
+            nowNanos,
+            output);
       }
       return DropReason.MULTIPATH_DUPLICATE;
     }
@@ -273,14 +278,6 @@ public final class MultipathChannel<P> {
   private static String name(Object path) {
     String s = String.valueOf(path);
     return s.isBlank() ? "path" : s;
-  }
-
-  /** The DATA_V2 packet id (bytes 4..7), unsigned. */
-  private static long packetId(byte[] packet, int off) {
-    return ((packet[off + 4] & 0xFFL) << 24)
-        | ((packet[off + 5] & 0xFFL) << 16)
-        | ((packet[off + 6] & 0xFFL) << 8)
-        | (packet[off + 7] & 0xFFL);
   }
 
   /** The link's output for the duration of one call: seals probes and forwards deliveries. */

@@ -77,6 +77,8 @@ public final class Session<P> {
   private final long replayEpoch;
   private final List<P> paths = new ArrayList<>();
   private MultipathChannel<P> channel;
+  private Output<P> wiredOutput;
+  private MultipathChannel.Wire<P> wire;
   private int sendReplayId;
   private KeyState current;
   private KeyState previous;
@@ -770,9 +772,16 @@ public final class Session<P> {
     }
   }
 
-  /** The channel's output into {@code out}, the output of the current call. */
+  /**
+   * The channel's output into {@code out}, the output of the current call. A worker passes the same
+   * output to every call, so the wire is made once, not per packet.
+   */
   private MultipathChannel.Wire<P> wire(Output<P> out) {
-    return MultipathChannel.Wire.of(out::send, r -> onPayload(r.opened(), out));
+    if (out != wiredOutput) {
+      wiredOutput = out;
+      wire = MultipathChannel.Wire.of(out::send, r -> onPayload(r.opened(), out));
+    }
+    return wire;
   }
 
   /** Closes the session now, telling the client nothing; see {@link ServerSessions#close}. */
